@@ -1,0 +1,129 @@
+"""The deck as an Anki package (``.apkg``), written with genanki.
+
+Identity is what makes re-imports update instead of duplicate: note types and
+decks keep the ids fixed in ``deck.yaml``, and each note's GUID comes from its
+card id. The package is byte-for-byte repeatable for one epoch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import tempfile
+import zipfile
+from functools import lru_cache
+from itertools import count
+from pathlib import Path
+from typing import NamedTuple
+
+import genanki
+
+from ..model import CARD_KINDS, Deck, Source
+from ..templating import html_text
+from . import Builder, register
+
+
+class CardTemplate(NamedTuple):
+    title: str      # what Anki shows as the card type's name
+    template: str   # the Jinja file under templates/anki/
+
+
+class NoteType(NamedTuple):
+    version: int    # bump when the fields change: a new version is a new note type in Anki
+    cards: tuple[CardTemplate, ...]
+
+
+# The order of ``cards`` is Anki's card ordinal: never reorder, only append.
+NOTE_TYPES: dict[str, NoteType] = {
+    "term": NoteType(1, (
+        CardTemplate("Term → Definition", "term-to-definition.html"),
+        CardTemplate("Definition → Term", "definition-to-term.html"))),
+    "date": NoteType(1, (
+        CardTemplate("Event → Date", "event-to-date.html"),
+        CardTemplate("Date → Event", "date-to-event.html"))),
+    "quote": NoteType(1, (
+        CardTemplate("Quote → Who said it", "quote-to-speaker.html"),)),
+    "figure": NoteType(1, (
+        CardTemplate("Measure → Figure", "measure-to-figure.html"),)),
+    "fact": NoteType(1, (
+        CardTemplate("Question → Answer", "question-to-answer.html"),)),
+}
+SHARED_FIELDS = ("Source", "Note")
+
+
+def field_names(kind: str) -> list[str]:
+    """Anki's fields for a kind: the model's text fields, then source and note."""
+    cls = CARD_KINDS[kind]
+    return [name.title() for name in cls.TEXT_FIELDS + cls.OPTIONAL_TEXT_FIELDS] + list(SHARED_FIELDS)
+
+
+def stable_id(*parts: object) -> int:
+    """A 31-bit id from stable text, for decks that have no id of their own in config."""
+    digest = hashlib.sha256(":".join(map(str, parts)).encode()).digest()
+    return int.from_bytes(digest[:4], "big") >> 1 or 1
+
+
+@register
+class AnkiBuilder(Builder):
+    name = "apkg"
+    suffix = ".apkg"
+    description = "Anki package: one note type per kind, one subdeck per card file"
+
+    def write(self, deck: Deck, target: Path) -> str:
+        models = {kind: self._model(deck, kind, spec) for kind, spec in NOTE_TYPES.items()}
+        settings = deck.settings
+        anki_decks = {settings.name: genanki.Deck(settings.deck_id, settings.name, settings.description)}
+        for name in deck.subdecks:
+            anki_decks.setdefault(name, genanki.Deck(stable_id(settings.deck_id, name), name))
+        citation = lru_cache(maxsize=None)(self._citation)
+        for card in deck.cards:
+            fields = [str(html_text(value)) for value in card.texts().values()]
+            fields += [citation(card.sources), str(html_text(card.note))]
+            anki_decks[card.deck].add_note(genanki.Note(
+                model=models[card.kind], fields=fields, tags=list(card.tags),
+                guid=genanki.guid_for(settings.guid_namespace, card.id)))
+        self._write_package(list(anki_decks.values()), target)
+        cards = sum(len(NOTE_TYPES[c.kind].cards) for c in deck.cards)
+        return f"{len(deck.cards)} notes, {cards} Anki cards in {len(anki_decks)} decks"
+
+    def _model(self, deck: Deck, kind: str, spec: NoteType) -> genanki.Model:
+        css = self.env.get_template("anki/style.css").render(deck=deck)
+        templates = []
+        for card in spec.cards:
+            page = self.env.get_template(f"anki/{card.template}")
+            context = page.new_context({"deck": deck, "kind": kind, "title": card.title})
+            front, back = ("".join(page.blocks[side](context)).strip() for side in ("front", "back"))
+            templates.append({"name": card.title, "qfmt": front, "afmt": back})
+        return genanki.Model(
+            deck.settings.note_type_ids[kind] + spec.version - 1,
+            f"{kind.title()} ({deck.settings.name}) v{spec.version}",
+            fields=[{"name": name} for name in field_names(kind)],
+            templates=templates, css=css)
+
+    def _citation(self, sources: tuple[Source, ...]) -> str:
+        return self.env.get_template("anki/citation.html").render(sources=sources).strip()
+
+    def _write_package(self, decks: list[genanki.Deck], target: Path) -> None:
+        epoch = self.options.epoch
+        with tempfile.TemporaryDirectory() as scratch:
+            database = Path(scratch) / "collection.anki2"
+            connection = sqlite3.connect(database)
+            genanki.Package(decks).write_to_db(connection.cursor(), epoch, count(epoch * 1000))
+            connection.commit()
+            connection.close()
+            # genanki's own writer stamps zip entries with the clock; fix them to the epoch.
+            stamp = _zip_date(epoch)
+            with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as package:
+                for name, data in (("collection.anki2", database.read_bytes()), ("media", b"{}")):
+                    info = zipfile.ZipInfo(name, date_time=stamp)
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    info.external_attr = 0o644 << 16
+                    package.writestr(info, data)
+
+
+def _zip_date(epoch: int) -> tuple[int, int, int, int, int, int]:
+    import time
+
+    fields = time.gmtime(max(epoch, 315532800))  # zip dates start in 1980
+    return fields[:6]  # type: ignore[return-value]
+

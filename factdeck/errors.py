@@ -1,0 +1,99 @@
+"""The one family of user-facing problems, and how they are printed.
+
+Every expected mistake in a deck (bad YAML, an unknown field, a missing
+source, an unwritable output folder) becomes a :class:`Problem` with the
+position it came from. Problems are collected, sorted and printed together as
+``file:line:col: card 'id': message`` so a user fixes a whole file in one go.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from pathlib import Path
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """Where a value stands in a card file: 1-based line and column."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line <= 0:
+            return self.file
+        if self.column <= 0:
+            return f"{self.file}:{self.line}"
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, tied to where it is."""
+
+    position: Position
+    message: str
+    card_id: str | None = None
+    severity: Severity = Severity.ERROR
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.position.file, self.position.line, self.position.column, self.message)
+
+    def format(self) -> str:
+        """Render as ``file:line:col: [warning: ]card 'id': message``."""
+        where = str(self.position)
+        label = "warning: " if self.severity is Severity.WARNING else ""
+        about = f"card '{self.card_id}': " if self.card_id else ""
+        return f"{where}: {label}{about}{self.message}"
+
+
+class FactdeckError(Exception):
+    """Raised with every problem found, so the CLI can print them all at once."""
+
+    def __init__(self, problems: list[Problem], exit_code: int = 1) -> None:
+        self.problems = sorted(problems, key=Problem.sort_key)
+        self.exit_code = exit_code
+        super().__init__("\n".join(p.format() for p in self.problems))
+
+
+class UsageError(FactdeckError):
+    """Bad arguments or an unusable folder: exit code 2, as argparse uses."""
+
+    def __init__(self, message: str, path: Path | str = "factdeck") -> None:
+        super().__init__([Problem(Position(str(path)), message)], exit_code=2)
+
+
+@dataclass
+class ProblemLog:
+    """Collects problems during loading and validation."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, position: Position, message: str, card_id: str | None = None) -> None:
+        self.problems.append(Problem(position, message, card_id, Severity.ERROR))
+
+    def warning(self, position: Position, message: str, card_id: str | None = None) -> None:
+        self.problems.append(Problem(position, message, card_id, Severity.WARNING))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    def raise_if_errors(self, strict: bool = False) -> None:
+        """Raise with all problems when there is an error (or any warning under ``strict``)."""
+        problems = self.problems
+        if strict:
+            problems = [replace(p, severity=Severity.ERROR) for p in problems]
+        if any(p.severity is Severity.ERROR for p in problems):
+            raise FactdeckError(problems)

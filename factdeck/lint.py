@@ -1,0 +1,82 @@
+"""Content warnings: things that are valid but likely to make a poor card.
+
+Each is a warning (an error under ``--strict``). They read the model only.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .errors import ProblemLog
+from .model import Card, QuoteCard, Source, TermCard
+
+LONG_ANSWER_CHARS = 300
+# The fields a student has to recall, per kind; long ones are hard to review.
+ANSWER_FIELDS = {"term": "definition", "date": "event", "quote": "context", "figure": "figure", "fact": "answer"}
+_CUT_MARKS = re.compile(r"\s*(?:\[…\]|\[\.\.\.\]|…|\.\.\.)\s*")
+_WORDS = re.compile(r"\w+")
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def lint_cards(cards: list[Card], log: ProblemLog) -> None:
+    """Log warnings for long answers, self-defining terms, near-duplicates and misquotes."""
+    seen_fronts: dict[tuple[str, str], Card] = {}
+    source_texts: dict[Path, str | None] = {}
+    for card in cards:
+        answer = getattr(card, ANSWER_FIELDS[card.kind])
+        if len(answer) > LONG_ANSWER_CHARS:
+            log.warning(card.position, f"answer '{ANSWER_FIELDS[card.kind]}' is {len(answer)} characters; "
+                                       f"keep answers under {LONG_ANSWER_CHARS} (split the card?)", card.id)
+        if isinstance(card, TermCard) and _contains_term(card.definition, card.term):
+            log.warning(card.position, f"the definition contains the term '{card.term}', "
+                                       "which gives the answer away on the reverse card", card.id)
+        front = " ".join(_WORDS.findall(next(iter(card.texts().values())).lower()))
+        key = (card.kind, front)
+        if front and key in seen_fronts:
+            other = seen_fronts[key]
+            log.warning(card.position, f"near-duplicate of card '{other.id}' "
+                                       f"({other.position.file}:{other.position.line}): same "
+                                       f"{card.TEXT_FIELDS[0]} apart from case and punctuation", card.id)
+        else:
+            seen_fronts[key] = card
+        if isinstance(card, QuoteCard):
+            _check_quote(card, source_texts, log)
+
+
+def _contains_term(definition: str, term: str) -> bool:
+    words = [w for w in _WORDS.findall(term.lower()) if len(w) > 2]
+    if not words:
+        return False
+    pattern = r"\b" + r"\W+".join(re.escape(w) for w in words)
+    return re.search(pattern, definition.lower()) is not None
+
+
+def _check_quote(card: QuoteCard, cache: dict[Path, str | None], log: ProblemLog) -> None:
+    """A quote must stand word for word in a cited source's saved text, when there is one."""
+    texts = [_read_source_text(source, cache) for source in card.sources]
+    texts = [t for t in texts if t is not None]
+    if not texts:
+        return
+    pieces = [_collapse(p) for p in _CUT_MARKS.split(card.quote) if p.strip()]
+    for piece in pieces:
+        if not any(piece in text for text in texts):
+            shown = piece if len(piece) <= 60 else piece[:57] + "..."
+            log.warning(card.position, f"quote not found word for word in the text of "
+                                       f"{', '.join(repr(s.key) for s in card.sources)}: \"{shown}\"", card.id)
+            return
+
+
+def _read_source_text(source: Source, cache: dict[Path, str | None]) -> str | None:
+    path = source.text_file
+    if path is None:
+        return None
+    if path not in cache:
+        try:
+            cache[path] = _collapse(path.read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            cache[path] = None  # the saved copy is optional: absent on a user's clone
+    return cache[path]

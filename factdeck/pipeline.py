@@ -1,0 +1,54 @@
+"""The flow in one place: a cards folder -> a validated :class:`Deck` -> outputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import FactdeckError, Position, ProblemLog, UsageError
+from .lint import lint_cards
+from .load import display_path, load_yaml_file
+from .model import Card, Deck
+from .validate import Validator, check_unique_ids
+
+SETTINGS_FILE = "deck.yaml"
+SOURCES_FILE = "sources.yaml"
+
+
+def card_files(cards_dir: Path) -> list[Path]:
+    """Card files in sorted order, so builds repeat whatever the file system lists first."""
+    names = {SETTINGS_FILE, SOURCES_FILE}
+    found = [p for p in cards_dir.iterdir() if p.suffix in (".yaml", ".yml") and p.name not in names]
+    return sorted(p for p in found if p.is_file())
+
+
+def read_deck(cards_dir: Path, strict: bool = False) -> tuple[Deck, ProblemLog]:
+    """Load and validate a whole cards folder.
+
+    Raises :class:`FactdeckError` listing every problem when there is any error
+    (or any warning under ``strict``); otherwise returns the deck and the log
+    holding its warnings.
+    """
+    if not cards_dir.is_dir():
+        raise UsageError(f"cards folder not found (expected a folder with {SETTINGS_FILE}, "
+                         f"{SOURCES_FILE} and card files)", display_path(cards_dir))
+    log = ProblemLog()
+    for required in (SETTINGS_FILE, SOURCES_FILE):
+        if not (cards_dir / required).is_file():
+            log.error(Position(display_path(cards_dir / required)), "file is missing")
+    if log.errors:
+        raise FactdeckError(log.problems)
+    validator = Validator(log)
+    settings = validator.settings(load_yaml_file(cards_dir / SETTINGS_FILE, log))
+    sources = validator.sources(load_yaml_file(cards_dir / SOURCES_FILE, log))
+    cards: list[Card] = []
+    files = card_files(cards_dir)
+    if not files:
+        log.error(Position(display_path(cards_dir)), "no card files (*.yaml) in the cards folder")
+    root = settings.name if settings else "Deck"
+    for path in files:
+        cards.extend(validator.card_file(load_yaml_file(path, log), root, sources))
+    check_unique_ids(cards, log)
+    lint_cards(cards, log)
+    log.raise_if_errors(strict)
+    assert settings is not None  # an invalid settings file has logged an error above
+    return Deck(settings=settings, sources=sources, cards=tuple(cards)), log

@@ -1,0 +1,64 @@
+"""The only place a Jinja environment is made.
+
+Templates are looked up first in the user's own ``templates/`` folder, then in
+the defaults shipped with factdeck, so a user overrides one file without
+copying the rest. Jinja's delimiters are ``<< >>``, ``<% %>`` and ``<# #>``:
+Anki's ``{{Field}}`` and Typst's braces and brackets pass through untouched.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+
+def default_template_dirs() -> list[Path]:
+    """The packaged templates (installed wheel) or, from a source checkout, the repo's."""
+    dirs = []
+    packaged = Path(str(resources.files("factdeck"))) / "templates"
+    if packaged.is_dir():
+        dirs.append(packaged)
+    source_tree = Path(__file__).resolve().parent.parent / "templates"
+    if source_tree.is_dir() and source_tree not in dirs:
+        dirs.append(source_tree)
+    return dirs
+
+
+def html_text(text: str) -> Markup:
+    """Card text as HTML: escaped, line breaks kept. Card text is never markup."""
+    return Markup("<br>").join(escape(line) for line in text.split("\n"))
+
+
+# Backslash, double quote and control characters are the only things a Typst
+# string literal cannot hold as themselves.
+_TYPST_STRING_ESCAPES = {
+    **{code: f"\\u{{{code:x}}}" for code in [*range(0x20), 0x7F]},
+    ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\t"): "\\t",
+}
+
+
+def typst_string(text: str) -> Markup:
+    """Card text as a Typst string literal: in code mode it is always plain text."""
+    return Markup('"' + text.translate(_TYPST_STRING_ESCAPES) + '"')
+
+
+def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
+    """A Jinja environment over the user's templates (if any) and the defaults."""
+    search = [user_dir] if user_dir is not None and user_dir.is_dir() else []
+    search += [d for d in default_template_dirs() if d not in search]
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in search]),
+        block_start_string="<%", block_end_string="%>",
+        variable_start_string="<<", variable_end_string=">>",
+        comment_start_string="<#", comment_end_string="#>",
+        autoescape=jinja2.select_autoescape(["html", "htm", "css"]),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True, lstrip_blocks=True,
+    )
+    env.filters["html_text"] = html_text
+    env.filters["typst_string"] = typst_string
+    return env
