@@ -7,13 +7,12 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .builders import BuildOptions, PrintOptions, load_builtin_builders
+from .builders import BUILTIN_FORMATS, BuildOptions, PrintOptions, load_builder
 from .epoch import build_epoch
 from .errors import FactdeckError, Problem, Severity, UsageError
 from .load import display_path
 from .output import commit, discard, temporary_sibling
-from .pipeline import read_deck
-from .templating import make_environment
+from .pipeline import paused_gc, read_deck
 
 
 def parser(builder_names: list[str]) -> argparse.ArgumentParser:
@@ -38,10 +37,10 @@ def parser(builder_names: list[str]) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run factdeck; returns the process exit code."""
-    builders = load_builtin_builders()
-    args = parser(sorted(builders)).parse_args(argv)
+    args = parser(sorted(BUILTIN_FORMATS)).parse_args(argv)
     try:
-        warnings = run(args, builders)
+        with paused_gc():
+            warnings = run(args)
     except FactdeckError as error:
         report(error.problems)
         return error.exit_code
@@ -49,12 +48,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def run(args: argparse.Namespace, builders: dict) -> list[Problem]:
+def run(args: argparse.Namespace) -> list[Problem]:
     deck, log = read_deck(args.cards, strict=args.strict)
     if args.check:
         if not args.quiet:
             print(f"{display_path(args.cards)}: {len(deck.cards)} cards OK")
         return log.problems
+    from .templating import make_environment  # Jinja: not needed by --check
+
     env = make_environment(args.templates or args.cards.resolve().parent / "templates")
     options = BuildOptions(epoch=build_epoch(args.cards), strict=args.strict, log=log,
                            print=PrintOptions())
@@ -62,12 +63,12 @@ def run(args: argparse.Namespace, builders: dict) -> list[Problem]:
         args.out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"cannot create output folder: {exc.strerror or exc}", display_path(args.out))
-    names = args.only or sorted(builders)
+    names = args.only or sorted(BUILTIN_FORMATS)
     temporaries: dict[Path, Path] = {}
     summaries = []
     try:
         for name in names:
-            builder = builders[name](env, options)
+            builder = load_builder(name)(env, options)
             target = args.out / f"{deck.settings.slug}{builder.suffix}"
             temporaries[target] = temporary_sibling(target)
             summaries.append((target, builder.write(deck, temporaries[target])))

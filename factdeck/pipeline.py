@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import FactdeckError, Position, ProblemLog, UsageError
@@ -52,3 +55,20 @@ def read_deck(cards_dir: Path, strict: bool = False) -> tuple[Deck, ProblemLog]:
     log.raise_if_errors(strict)
     assert settings is not None  # an invalid settings file has logged an error above
     return Deck(settings=settings, sources=sources, cards=tuple(cards)), log
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cycle collector while a deck is read and built.
+
+    A build makes millions of small objects that reference counting frees on its
+    own (YAML trees, positions, notes); the collector would walk all of them again
+    and again as they pile up, which made reading 100k cards 2-3x slower.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import Position, ProblemLog
@@ -33,6 +34,21 @@ def _kind_of(value: YamlValue) -> str:
 def _suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+@lru_cache(maxsize=None)
+def _hints_for_kind(kind_name: str) -> dict[str, str]:
+    """Hints for another kind's field used on this kind: the same for every card of a kind,
+    so worked out once (fuzzy matching per card was most of the time on large decks)."""
+    own_fields = CARD_KINDS[kind_name].TEXT_FIELDS + CARD_KINDS[kind_name].OPTIONAL_TEXT_FIELDS
+    elsewhere = {name: f" (that is a field of kind '{other}')"
+                 for other, cls in CARD_KINDS.items() if other != kind_name
+                 for name in cls.TEXT_FIELDS + cls.OPTIONAL_TEXT_FIELDS if name not in own_fields}
+    for name in list(elsewhere):
+        close = _suggest(name, COMMON_FIELDS + own_fields)
+        if close:
+            elsewhere[name] = close
+    return elsewhere
 
 
 class Validator:
@@ -204,14 +220,8 @@ class Validator:
                                f"expected one of: {', '.join(CARD_KINDS)}", label)
             return None
         own_fields = kind.TEXT_FIELDS + kind.OPTIONAL_TEXT_FIELDS
-        elsewhere = {name: f" (that is a field of kind '{other}')"
-                     for other, cls in CARD_KINDS.items() if other != kind_name
-                     for name in cls.TEXT_FIELDS + cls.OPTIONAL_TEXT_FIELDS if name not in own_fields}
-        for name, hint in list(elsewhere.items()):
-            close = _suggest(name, COMMON_FIELDS + own_fields)
-            if close:
-                elsewhere[name] = close
-        self.unknown_keys(raw, COMMON_FIELDS + own_fields, f"a {kind_name} card", label, elsewhere)
+        self.unknown_keys(raw, COMMON_FIELDS + own_fields, f"a {kind_name} card", label,
+                          _hints_for_kind(kind_name))
         texts = {name: self.text(raw.get(name), name, label, required=True, where=raw.position)
                  for name in kind.TEXT_FIELDS}
         texts.update({name: self.text(raw.get(name), name, label) for name in kind.OPTIONAL_TEXT_FIELDS})

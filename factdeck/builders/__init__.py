@@ -9,13 +9,15 @@ build renames every output into place only when all of them succeeded.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
-from typing import ClassVar
-
-import jinja2
+from typing import TYPE_CHECKING, ClassVar
 
 from ..errors import ProblemLog
 from ..model import Deck
+
+if TYPE_CHECKING:  # Jinja is imported only when something is built
+    import jinja2
 
 
 @dataclass(frozen=True)
@@ -65,8 +67,19 @@ def register(builder: type[Builder]) -> type[Builder]:
     return builder
 
 
-def load_builtin_builders() -> dict[str, type[Builder]]:
-    """Import the bundled builders (deferred: each pulls in a heavy library)."""
-    from . import anki  # noqa: F401  (imported for its @register)
+# The bundled formats and the module defining each. Named here rather than found
+# by importing, so that ``--check`` and ``--help`` never import genanki or typst.
+BUILTIN_FORMATS: dict[str, str] = {"apkg": "anki"}
 
+
+def load_builder(name: str) -> type[Builder]:
+    """The builder class for a bundled format, importing its module on first use."""
+    import_module(f"{__name__}.{BUILTIN_FORMATS[name]}")  # registers it
+    return BUILDERS[name]
+
+
+def load_builtin_builders() -> dict[str, type[Builder]]:
+    """Import every bundled builder (each pulls in a heavy library)."""
+    for name in BUILTIN_FORMATS:
+        load_builder(name)
     return BUILDERS
