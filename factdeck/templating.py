@@ -29,7 +29,9 @@ def default_template_dirs() -> list[Path]:
 
 def html_text(text: str) -> Markup:
     """Card text as HTML: escaped, line breaks kept. Card text is never markup."""
-    return Markup("<br>").join(escape(line) for line in text.split("\n"))
+    # escape() leaves line breaks alone, so one replace after it is the same as
+    # escaping line by line, at a fraction of the cost on large decks.
+    return Markup(str(escape(text)).replace("\n", "<br>"))
 
 
 # Backslash, double quote and control characters are the only things a Typst
