@@ -13,6 +13,7 @@ from .errors import FactdeckError, Problem, Severity, UsageError
 from .load import display_path
 from .output import commit, discard, temporary_sibling
 from .pipeline import paused_gc, read_deck
+from .progress import Progress, progress_for
 
 
 def parser(builder_names: list[str]) -> argparse.ArgumentParser:
@@ -39,8 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run factdeck; returns the process exit code."""
     args = parser(sorted(BUILTIN_FORMATS)).parse_args(argv)
     try:
-        with paused_gc():
-            warnings = run(args)
+        with paused_gc(), progress_for(args.quiet) as progress:
+            warnings = run(args, progress)
     except FactdeckError as error:
         report(error.problems)
         return error.exit_code
@@ -48,9 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def run(args: argparse.Namespace) -> list[Problem]:
-    deck, log = read_deck(args.cards, strict=args.strict)
+def run(args: argparse.Namespace, progress: Progress) -> list[Problem]:
+    deck, log = read_deck(args.cards, strict=args.strict, progress=progress)
     if args.check:
+        progress.close()
         if not args.quiet:
             print(f"{display_path(args.cards)}: {len(deck.cards)} cards OK")
         return log.problems
@@ -58,7 +60,7 @@ def run(args: argparse.Namespace) -> list[Problem]:
 
     env = make_environment(args.templates or args.cards.resolve().parent / "templates")
     options = BuildOptions(epoch=build_epoch(args.cards), strict=args.strict, log=log,
-                           print=PrintOptions())
+                           print=PrintOptions(), progress=progress)
     try:
         args.out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -80,6 +82,7 @@ def run(args: argparse.Namespace) -> list[Problem]:
     except BaseException:
         discard(temporaries)
         raise
+    progress.close()  # end the progress line before the summary
     if not args.quiet:
         for target, summary in summaries:
             print(f"wrote {display_path(target)}: {summary}")

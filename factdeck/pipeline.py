@@ -11,6 +11,7 @@ from .errors import FactdeckError, Position, ProblemLog, UsageError
 from .lint import lint_cards
 from .load import display_path, load_yaml_file
 from .model import Card, Deck
+from .progress import Progress
 from .validate import Validator, check_unique_ids
 
 SETTINGS_FILE = "deck.yaml"
@@ -24,7 +25,7 @@ def card_files(cards_dir: Path) -> list[Path]:
     return sorted(p for p in found if p.is_file())
 
 
-def read_deck(cards_dir: Path, strict: bool = False) -> tuple[Deck, ProblemLog]:
+def read_deck(cards_dir: Path, strict: bool = False, progress: Progress | None = None) -> tuple[Deck, ProblemLog]:
     """Load and validate a whole cards folder.
 
     Raises :class:`FactdeckError` listing every problem when there is any error
@@ -48,8 +49,12 @@ def read_deck(cards_dir: Path, strict: bool = False) -> tuple[Deck, ProblemLog]:
     if not files:
         log.error(Position(display_path(cards_dir)), "no card files (*.yaml) in the cards folder")
     root = settings.name if settings else "Deck"
+    progress = progress or Progress()
+    progress.stage("reading cards", len(files))
     for path in files:
         cards.extend(validator.card_file(load_yaml_file(path, log), root, sources))
+        progress.advance()
+    progress.stage("checking cards")
     check_unique_ids(cards, log)
     lint_cards(cards, log)
     log.raise_if_errors(strict)

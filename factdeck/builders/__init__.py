@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from ..errors import ProblemLog
 from ..model import Deck
+from ..progress import Progress
 
 if TYPE_CHECKING:  # Jinja is imported only when something is built
     import jinja2
@@ -38,6 +39,7 @@ class BuildOptions:
     strict: bool = False
     log: ProblemLog = field(default_factory=ProblemLog)
     print: PrintOptions = field(default_factory=PrintOptions)
+    progress: Progress = field(default_factory=Progress)  # silent unless the CLI gives one
 
 
 class Builder:

@@ -83,12 +83,16 @@ class AnkiBuilder(Builder):
         def citation(sources: tuple[Source, ...]) -> str:
             return template.render(sources=sources).strip()
 
+        progress = self.options.progress
+        progress.stage("apkg: making notes", len(deck.cards))
         for card in deck.cards:
+            progress.advance()
             fields = [str(html_text(value)) for value in card.texts().values()]
             fields += [citation(card.sources), str(html_text(card.note))]
             anki_decks[card.deck].add_note(genanki.Note(
                 model=models[card.kind], fields=fields, tags=list(card.tags),
                 guid=genanki.guid_for(settings.guid_namespace, card.id)))
+        progress.stage("apkg: writing package")
         self._write_package(list(anki_decks.values()), target)
         cards = sum(len(NOTE_TYPES[c.kind].cards) for c in deck.cards)
         return f"{len(deck.cards)} notes, {cards} Anki cards in {len(anki_decks)} decks"
