@@ -84,7 +84,7 @@ KEY = {"type": ["string", "integer"], "minimum": 0, "pattern": _ecma(ID_PATTERN.
 TAG = {"type": ["string", "number"], "pattern": _ecma(TAG_PATTERN.pattern)}
 TAGS = {"anyOf": [TAG, {"type": "array", "items": TAG}, {"type": "null"}]}
 ANKI_ID = {"anyOf": [{"type": "integer", "minimum": 1, "maximum": MAX_ANKI_ID},
-                     {"type": "string", "pattern": "^[0-9]+$"}]}
+                     {"type": "string", "pattern": "^0*[1-9][0-9]*$"}]}
 
 
 def _document(title: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -103,8 +103,9 @@ def _card(kind: str) -> dict[str, Any]:
     }
     properties.update({name: {**TEXT, **_help(name, kind)} for name in cls.TEXT_FIELDS})
     properties.update({name: {**OPTIONAL_TEXT, **_help(name, kind)} for name in cls.OPTIONAL_TEXT_FIELDS})
+    # 'source' is not required: factdeck only warns about a card without one.
     return {"title": f"a {kind} card", "description": cls.DESCRIPTION, "type": "object",
-            "properties": properties, "required": ["id", "kind", *cls.TEXT_FIELDS],  # no source is a warning, not an error
+            "properties": properties, "required": ["id", "kind", *cls.TEXT_FIELDS],
             "additionalProperties": False}
 
 
