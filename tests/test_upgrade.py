@@ -82,9 +82,12 @@ def answer_of_fact_card(col: Collection) -> str:
 def test_a_newer_build_updates_text_and_keeps_reviews_and_restyling(user):
     col, epoch = user["col"], FIRST_EPOCH + 86400
     assert epoch < user["restyled_at"]  # built from a commit made before the user restyled
+    path = user["cards"] / "cards.yaml"  # also: one card removed, one added
+    text = path.read_text().replace("- id: collectivized-by-1940", "- id: collectivized-by-1941")
+    path.write_text(text)
     log = import_package(col, build(user["cards"], epoch, user["out"]))
-    assert len(log.new) == len(log.conflicting) == 0
-    assert col.note_count() == 5
+    assert len(log.new) == 1 and len(log.conflicting) == 0
+    assert col.note_count() == 6  # the removed card's note stays until the user deletes it
     assert answer_of_fact_card(col) == "Rapid industrialization"
     assert reviews_of(col, user["note"]) == 1
     assert col.get_note(user["note"]).cards()[0].type != 0  # still a card in learning, not new again
@@ -136,3 +139,20 @@ def test_a_new_note_type_version_is_a_new_note_type_that_merges_cleanly(user, mo
         assert reviews_of(other, user["note"]) == 1 and other.note_count() == 5
     finally:
         other.close()
+
+
+def test_a_field_the_user_added_stops_updates_to_that_kind(user):
+    """Documented as a limit: personal additions belong in templates, not in fields."""
+    col = user["col"]
+    note_type = col.models.get(user["type_id"])
+    col.models.add_field(note_type, col.models.new_field("My mnemonic"))
+    col.models.update_dict(note_type)
+    sources = user["cards"] / "sources.yaml"  # a new title reaches every note's Source field
+    sources.write_text(sources.read_text().replace("title: A Book", "title: A Revised Book"))
+    log = import_package(col, build(user["cards"], FIRST_EPOCH + 86400, user["out"]))
+    assert len(log.conflicting) >= 1 and len(log.new) == 0 and col.note_count() == 5
+    assert "A Book" in col.get_note(user["note"])["Source"]  # this kind: left as it was
+    others = [col.get_note(n) for n in col.find_notes("") if col.get_note(n).mid != user["type_id"]]
+    assert others and all("A Revised Book" in note["Source"] for note in others)
+    copies = [m.name for m in col.models.all_names_and_ids() if m.name.endswith("+")]
+    assert len(copies) == 1  # factdeck's note type arrived as a copy beside the user's
