@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from anki.collection import Collection
 
 from factdeck.cli import main
 
@@ -44,3 +45,11 @@ def root(tmp_path):
         return target
 
     return copy
+
+
+@pytest.fixture
+def collection(tmp_path):
+    """An empty Anki collection, closed after the test."""
+    col = Collection(str(tmp_path / "collection.anki2"))
+    yield col
+    col.close()

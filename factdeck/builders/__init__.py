@@ -48,6 +48,7 @@ class Builder:
     name: ClassVar[str] = ""
     suffix: ClassVar[str] = ""
     description: ClassVar[str] = ""
+    by_default: ClassVar[bool] = True  # built without --only; exports for other apps are opt-in
 
     def __init__(self, env: jinja2.Environment, options: BuildOptions) -> None:
         self.env = env
@@ -71,7 +72,7 @@ def register(builder: type[Builder]) -> type[Builder]:
 
 # The bundled formats and the module defining each. Named here rather than found
 # by importing, so that ``--check`` and ``--help`` never import genanki or typst.
-BUILTIN_FORMATS: dict[str, str] = {"apkg": "anki"}
+BUILTIN_FORMATS: dict[str, str] = {"apkg": "anki", "csv": "text", "tsv": "text"}
 
 
 def load_builder(name: str) -> type[Builder]:
