@@ -1,0 +1,1 @@
+"""The benchmark: synthetic decks, the genanki + typst floor, ankdown, and the report."""

@@ -1,0 +1,79 @@
+"""The benchmark's report: one Markdown table of times, ratios and memory, then the targets."""
+
+from __future__ import annotations
+
+import os
+import platform
+from typing import TYPE_CHECKING
+
+from bench.measure import Runs
+
+if TYPE_CHECKING:
+    from bench.run import SizeResult
+
+TARGET_SIZE = 10_000
+TARGETS = {  # name: (limit, unit)
+    "whole build vs floor (10k)": (1.3, "x"),
+    "--check (10k)": (1.0, "s"),
+    "peak memory (10k)": (400.0, "MB"),
+    "100k time / 10k time": (11.0, "x"),
+    "bundled deck, python build.py": (1.5, "s"),
+}
+
+
+def seconds(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
+
+
+def ratio(ours: float | None, theirs: float | None) -> str:
+    return f"{ours / theirs:.2f}x" if ours is not None and theirs else "–"
+
+
+def render(results: list[SizeResult], bundled: Runs, formats: list[str], repeat: int, load: str) -> str:
+    lines = [
+        f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}; load average {load}.",
+        f"Best wall time of {repeat} runs; memory is the peak RSS of the process.",
+        "",
+        "| cards | measure | factdeck | floor | factdeck/floor | ankdown | factdeck/ankdown |",
+        "|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        def row(measure: str, ours: float | None, floor: float | None = None,
+                peer: float | None = None, unit=seconds) -> None:
+            lines.append(f"| {r.cards:,} | {measure} | {unit(ours)} | {unit(floor) if floor else '–'} | "
+                         f"{ratio(ours, floor)} | {unit(peer) if peer else '–'} | {ratio(ours, peer)} |")
+
+        peer = r.ankdown
+        row("load + validate + lint", r.stages.best_stage("read"))
+        for name in formats:
+            row(f".{name} stage", r.stages.best_stage(name), r.floor.best_stage(name))
+        row("`--check` (process)", r.check.best)
+        row("`--only apkg` (process)", r.apkg_only.best, r.floor_apkg.best, peer.best if peer else None)
+        row("whole build (process)", r.build.best, r.floor.best)
+        row("peak memory, whole build", r.build.peak_mb, r.floor.peak_mb, peer.peak_mb if peer else None,
+            unit=lambda mb: "–" if mb is None else f"{mb:.0f} MB")
+    lines += ["", f"Bundled deck, `python build.py` (start-up included): {seconds(bundled.best)}.", ""]
+    lines += targets(results, bundled)
+    return "\n".join(lines) + "\n"
+
+
+def targets(results: list[SizeResult], bundled: Runs) -> list[str]:
+    by_size = {r.cards: r for r in results}
+    measured: dict[str, float | None] = {name: None for name in TARGETS}
+    ten = by_size.get(TARGET_SIZE)
+    if ten is not None:
+        measured["whole build vs floor (10k)"] = ten.build.best / ten.floor.best
+        measured["--check (10k)"] = ten.check.best
+        measured["peak memory (10k)"] = ten.build.peak_mb
+        if 10 * TARGET_SIZE in by_size:
+            measured["100k time / 10k time"] = by_size[10 * TARGET_SIZE].build.best / ten.build.best
+    measured["bundled deck, python build.py"] = bundled.best
+    lines = ["| target | limit | measured | met |", "|---|---:|---:|:---:|"]
+    for name, (limit, unit) in TARGETS.items():
+        value = measured[name]
+        shown = "not measured" if value is None else f"{value:.2f} {unit}"
+        met = "–" if value is None else ("yes" if value <= limit else "**no**")
+        lines.append(f"| {name} | {limit:g} {unit} | {shown} | {met} |")
+    return lines

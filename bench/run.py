@@ -1,0 +1,136 @@
+"""factdeck's speed and scale, against the floor (bare genanki + typst) and a peer (ankdown).
+
+    python bench/run.py                          # 1k, 10k and 100k cards, best of 3: several minutes
+    python bench/run.py --sizes 1000,10000       # the quick run
+    python bench/run.py --output bench/RESULTS.md
+
+For each size it writes a synthetic deck (bench/generate.py), then runs, in
+turn and ``--repeat`` times so that drifting load hits all of them alike:
+factdeck's whole build, ``--only apkg`` and ``--check`` as processes; its
+stages inside one process (bench/stages.py); the floor (bench/floor.py) on the
+same notes and faces; and ankdown on the same cards written as Markdown. It
+prints best wall times, peak memory, and ratios to the floor and to ankdown,
+which hold up on a shared machine where absolute times drift.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # run from a checkout: factdeck and bench importable
+
+from bench.floor import write_floor_input  # noqa: E402
+from bench.generate import generate  # noqa: E402
+from bench.measure import Runs, load_average, run_process  # noqa: E402
+from bench.report import render  # noqa: E402
+from factdeck.builders import BUILTIN_FORMATS, load_builtin_builders  # noqa: E402
+from factdeck.pipeline import read_deck  # noqa: E402
+
+EPOCH = "1700000000"
+
+
+@dataclass
+class SizeResult:
+    cards: int
+    build: Runs = field(default_factory=Runs)       # factdeck, whole build, as a process
+    apkg_only: Runs = field(default_factory=Runs)   # factdeck --only apkg
+    check: Runs = field(default_factory=Runs)       # factdeck --check
+    stages: Runs = field(default_factory=Runs)      # factdeck's stages in one process
+    floor: Runs = field(default_factory=Runs)       # genanki + typst, every format factdeck builds
+    floor_apkg: Runs = field(default_factory=Runs)  # genanki alone
+    ankdown: Runs | None = None
+
+
+def default_formats() -> list[str]:
+    return sorted(name for name, builder in load_builtin_builders().items() if builder.by_default)
+
+
+def printed_faces(cards: Path) -> list[tuple[str, str]]:
+    """Each card's front and back as plain text: what the floor typesets."""
+    deck, _ = read_deck(cards)
+    faces = []
+    for card in deck.cards:
+        prompt, *answers = card.texts().values()
+        faces.append((prompt, "\n".join([*answers, card.note, *(s.title for s in card.sources)])))
+    return faces
+
+
+def find_ankdown() -> str | None:
+    beside = Path(sys.executable).parent / "ankdown"
+    return str(beside) if beside.exists() else shutil.which("ankdown")
+
+
+def measure_size(count: int, work: Path, repeat: int, ankdown: str | None) -> SizeResult:
+    folder = work / str(count)
+    cards, markdown = generate(folder, count)
+    out = folder / "dist"
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": str(REPO)}
+    python, build = sys.executable, str(REPO / "build.py")
+    formats = default_formats()
+    # One untimed build: its .apkg is the floor's input, so the floor writes the very same notes.
+    subprocess.run([python, build, cards, "--out", out, "-q"], env=env, check=True)
+    floor_input = folder / "floor.json"
+    write_floor_input(out / "benchmark.apkg", printed_faces(cards), floor_input)
+    floor = [python, str(REPO / "bench" / "floor.py"), str(floor_input), str(folder), EPOCH]
+    result = SizeResult(count, ankdown=Runs() if ankdown else None)
+    for n in range(repeat):
+        print(f"  {count} cards: run {n + 1} of {repeat}", file=sys.stderr)
+        run_process([python, build, str(cards), "--out", str(out), "-q"], result.build, env=env)
+        run_process(floor + [",".join(formats)], result.floor, env=env, stdout_json=True)
+        run_process([python, build, str(cards), "--out", str(out), "--only", "apkg", "-q"],
+                    result.apkg_only, env=env)
+        run_process(floor + ["apkg"], result.floor_apkg, env=env, stdout_json=True)
+        if ankdown and result.ankdown is not None:
+            run_process([ankdown, "-r", str(markdown), "-p", str(folder / "ankdown.apkg")],
+                        result.ankdown, cwd=folder, env=env)
+        run_process([python, build, str(cards), "--check", "-q"], result.check, env=env)
+        run_process([python, str(REPO / "bench" / "stages.py"), str(cards), str(out), ",".join(formats)],
+                    result.stages, env=env, stdout_json=True)
+    return result
+
+
+def measure_bundled(repeat: int, work: Path) -> Runs:
+    """``python build.py`` on the bundled deck, as a user runs it (git gives the epoch)."""
+    runs = Runs()
+    env = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
+    for _ in range(repeat):
+        run_process([sys.executable, "build.py", "--out", str(work / "bundled"), "-q"], runs, cwd=REPO, env=env)
+    return runs
+
+
+def main(argv: list[str] | None = None) -> int:
+    cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    cli.add_argument("--sizes", default="1000,10000,100000", help="deck sizes in cards (default: %(default)s)")
+    cli.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the best counts")
+    cli.add_argument("--work", type=Path, help="folder for decks and outputs (default: a temporary one)")
+    cli.add_argument("--output", type=Path, help="also write the report (Markdown) to this file")
+    args = cli.parse_args(argv)
+    sizes = [int(size.replace("_", "")) for size in args.sizes.split(",")]
+    ankdown = find_ankdown()
+    if ankdown is None:
+        print("ankdown not found: the peer columns are left empty. Install it with "
+              "pip install '.[bench]' (or pip install ankdown).", file=sys.stderr)
+    work = args.work or Path(tempfile.mkdtemp(prefix="factdeck-bench-"))
+    load_before = load_average()
+    results = [measure_size(count, work, args.repeat, ankdown) for count in sizes]
+    bundled = measure_bundled(max(args.repeat, 5), work)
+    report = render(results, bundled, formats=default_formats(), repeat=args.repeat,
+                    load=f"{load_before} before, {load_average()} after")
+    print(report)
+    if args.output:
+        args.output.write_text(report, encoding="utf-8")
+    if args.work is None:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,39 @@
+"""factdeck's stages timed inside one process, as the command line runs them.
+
+``python bench/stages.py CARDS_DIR OUT_DIR [FORMATS]`` prints a JSON object of
+seconds: ``read`` (load, validate and lint), then one entry per format. Each
+format's time includes importing its library (genanki, typst, Jinja), which the
+command line also defers until that format is built.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from factdeck.builders import BUILTIN_FORMATS, BuildOptions, load_builder
+from factdeck.pipeline import paused_gc, read_deck
+
+
+def main(argv: list[str]) -> None:
+    cards, out = Path(argv[0]), Path(argv[1])
+    formats = argv[2].split(",") if len(argv) > 2 else sorted(BUILTIN_FORMATS)
+    times: dict[str, float] = {}
+    with paused_gc():
+        start = time.perf_counter()
+        deck, log = read_deck(cards)
+        times["read"] = time.perf_counter() - start
+        for name in formats:
+            start = time.perf_counter()
+            from factdeck.templating import make_environment
+
+            builder = load_builder(name)(make_environment(None), BuildOptions(epoch=1700000000, log=log))
+            builder.write(deck, out / f"stages{builder.suffix}")
+            times[name] = time.perf_counter() - start
+    print(json.dumps(times))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
