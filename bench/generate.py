@@ -3,9 +3,9 @@
 The deck is deterministic for a seed and shaped like the bundled deck in
 ``cards/``: the same mix of kinds, fields of about the same lengths, one to
 three sources per card, notes on a third of the cards, at most 1000 cards per
-file (one subdeck each). A fifth of the sources carry a saved text, and every
-quotation is a sentence of its source's text, so the word-for-word quote
-check runs as it does on real decks. The deck is clean: no errors and no
+file (one subdeck each, its cards citing a dozen sources). A fifth of the
+sources carry a saved text, and every quotation is a sentence of its source's
+text, so the word-for-word quote check runs as it does on real decks. The deck is clean: no errors and no
 warnings, so every card reaches the builders.
 
 The Markdown copy is ankdown's format (front ``%`` back ``%`` tags, cards
@@ -22,6 +22,7 @@ from pathlib import Path
 
 CARDS_PER_FILE = 1000
 CARDS_PER_SOURCE = 50
+SOURCES_PER_FILE = 12
 FIRST_DAY = date(1917, 1, 1)
 # Kind shares and field lengths (characters) as measured on the bundled deck.
 KIND_SHARES = {"fact": 0.67, "figure": 0.09, "quote": 0.09, "term": 0.08, "date": 0.07}
@@ -103,7 +104,9 @@ def make_cards(writer: Writer, count: int, sources: list[str], texts: dict[str, 
     cards = []
     for n in range(count):
         kind = writer.rng.choices(kinds, weights=list(KIND_SHARES.values()))[0]
-        cited = tuple(sorted(set(writer.rng.choices(sources, k=writer.rng.choice((1, 1, 1, 2, 2, 3))))))
+        if n % CARDS_PER_FILE == 0:  # a file is a topic, written from a handful of sources
+            pool = writer.rng.sample(sources, min(SOURCES_PER_FILE, len(sources)))
+        cited = tuple(sorted(set(writer.rng.choices(pool, k=writer.rng.choice((1, 1, 1, 2, 2, 3))))))
         if kind == "term":
             # The number keeps terms unique and out of their definitions (the linter would warn).
             fields = {"term": f"{writer.field('term')} {n:04d}", "definition": writer.field("definition")}
