@@ -31,7 +31,7 @@ from bench.floor import write_floor_input  # noqa: E402
 from bench.generate import generate  # noqa: E402
 from bench.measure import Runs, load_average, run_process  # noqa: E402
 from bench.report import render  # noqa: E402
-from factdeck.builders import BUILTIN_FORMATS, load_builtin_builders  # noqa: E402
+from factdeck.builders import default_formats  # noqa: E402
 from factdeck.pipeline import read_deck  # noqa: E402
 
 EPOCH = "1700000000"
@@ -47,10 +47,6 @@ class SizeResult:
     floor: Runs = field(default_factory=Runs)       # genanki + typst, every format factdeck builds
     floor_apkg: Runs = field(default_factory=Runs)  # genanki alone
     ankdown: Runs | None = None
-
-
-def default_formats() -> list[str]:
-    return sorted(name for name, builder in load_builtin_builders().items() if builder.by_default)
 
 
 def printed_faces(cards: Path) -> list[tuple[str, str]]:

@@ -8,7 +8,7 @@ from importlib import import_module
 from pathlib import Path
 
 from . import __version__
-from .builders import BUILTIN_FORMATS, BuildOptions, PrintOptions, load_builder, load_builtin_builders
+from .builders import BUILTIN_FORMATS, BuildOptions, PrintOptions, default_formats, load_builder, write_all
 from .epoch import build_epoch
 from .errors import FactdeckError, Problem, Severity, UsageError
 from .load import display_path
@@ -92,16 +92,15 @@ def run(args: argparse.Namespace, progress: Progress) -> list[Problem]:
         args.out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"cannot create output folder: {exc.strerror or exc}", display_path(args.out))
-    defaults = (name for name, builder in load_builtin_builders().items() if builder.by_default)
-    names = args.only or sorted(defaults)
     temporaries: dict[Path, Path] = {}
-    summaries = []
+    jobs = []
     try:
-        for name in names:
+        for name in dict.fromkeys(args.only or default_formats()):  # each format once
             builder = load_builder(name)(env, options)
             target = args.out / f"{deck.settings.slug}{builder.suffix}"
             temporaries[target] = temporary_sibling(target)
-            summaries.append((target, builder.write(deck, temporaries[target])))
+            jobs.append((builder, temporaries[target]))
+        summaries = list(zip(temporaries, write_all(deck, jobs)))
         log.raise_if_errors(args.strict)  # builders may log problems too (text that cannot fit)
         commit(temporaries)
     except OSError as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import TextIO
@@ -35,20 +36,25 @@ class Progress:
         self.shown = False    # has anything been drawn yet
         self.on_line = False  # is the current stage's line drawn (and not yet ended)
         self.drawn_at = float("-inf")
+        self.lock = threading.Lock()
+        self.owner = threading.get_ident()  # the thread whose stage is shown counts its steps
 
     def stage(self, label: str, total: int = 0) -> None:
         """Begin a stage; ``total`` steps when it can count them, 0 when it cannot."""
         if self.stream is None:
             return
-        self._end_line()
-        self.label, self.total, self.done_steps = label, total, 0
-        self._draw(force=True)
+        with self.lock:  # builders run side by side: the line shows the stage begun last
+            self._end_line()
+            self.label, self.total, self.done_steps = label, total, 0
+            self.owner = threading.get_ident()
+            self._draw(force=True)
 
     def advance(self, steps: int = 1) -> None:
-        if self.stream is None:
+        if self.stream is None or self.owner != threading.get_ident():
             return
-        self.done_steps += steps
-        self._draw(force=self.done_steps >= self.total > 0)
+        with self.lock:
+            self.done_steps += steps
+            self._draw(force=self.done_steps >= self.total > 0)
 
     def __enter__(self) -> Progress:
         return self
@@ -59,7 +65,8 @@ class Progress:
     def close(self) -> None:
         """End the last line, so what the build prints next starts on a line of its own."""
         if self.stream is not None:
-            self._end_line()
+            with self.lock:
+                self._end_line()
 
     def _end_line(self) -> None:
         if self.on_line:

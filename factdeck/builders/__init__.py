@@ -86,3 +86,26 @@ def load_builtin_builders() -> dict[str, type[Builder]]:
     for name in BUILTIN_FORMATS:
         load_builder(name)
     return BUILDERS
+
+
+def default_formats() -> list[str]:
+    """The formats a build writes when no ``--only`` is given."""
+    return sorted(name for name, builder in load_builtin_builders().items() if builder.by_default)
+
+
+def write_all(deck: Deck, jobs: list[tuple[Builder, Path]]) -> list[str]:
+    """Run each builder on its target at the same time; their summaries, in order.
+
+    Typst's compile, SQLite and zlib let go of Python's lock while they work,
+    so on two cores the .apkg is made while the PDF is being typeset. Builders
+    share only the Jinja environment (safe to render from threads), the log
+    (appends) and the progress line (locked).
+    """
+    if len(jobs) == 1:
+        builder, target = jobs[0]
+        return [builder.write(deck, target)]
+    from concurrent.futures import ThreadPoolExecutor  # not needed by --check
+
+    with ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix="factdeck-builder") as pool:
+        futures = [pool.submit(builder.write, deck, target) for builder, target in jobs]
+        return [future.result() for future in futures]

@@ -1,0 +1,48 @@
+"""Several formats in one build: written side by side, the same as one at a time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from factdeck.builders import Builder, BuildOptions, write_all
+from factdeck.pipeline import read_deck
+
+FORMATS = ("apkg", "csv", "tsv")
+
+
+def test_formats_built_together_are_the_same_bytes_as_built_alone(root, run_cli, tmp_path):
+    cards = root("minimal")
+    together = run_cli(cards, "--out", tmp_path / "together", *[a for f in FORMATS for a in ("--only", f)])
+    assert together.code == 0, together.err
+    assert [line.split(":")[0] for line in together.out.splitlines()] == [
+        f"wrote {tmp_path / 'together' / ('minimal.' + f)}" for f in FORMATS]
+    for fmt in FORMATS:
+        alone = run_cli(cards, "--out", tmp_path / fmt, "--only", fmt)
+        assert alone.code == 0, alone.err
+        name = f"minimal.{fmt}"
+        assert (tmp_path / "together" / name).read_bytes() == (tmp_path / fmt / name).read_bytes()
+
+
+class Echo(Builder):
+    name, suffix = "echo", ".txt"
+
+    def write(self, deck, target: Path) -> str:
+        target.write_text(str(len(deck.cards)))
+        return f"echo {target.name}"
+
+
+class Broken(Echo):
+    def write(self, deck, target: Path) -> str:
+        raise OSError("disk full")
+
+
+def test_write_all_keeps_the_order_of_its_jobs_and_raises_what_a_builder_raised(root, tmp_path):
+    deck, _ = read_deck(root("minimal"))
+    echo = Echo(None, BuildOptions(epoch=0))  # type: ignore[arg-type]
+    jobs = [(echo, tmp_path / f"{n}.txt") for n in range(4)]
+    assert write_all(deck, jobs) == [f"echo {n}.txt" for n in range(4)]
+    assert (tmp_path / "3.txt").read_text() == "5"
+    with pytest.raises(OSError, match="disk full"):
+        write_all(deck, [*jobs, (Broken(None, BuildOptions(epoch=0)), tmp_path / "x.txt")])  # type: ignore[arg-type]
