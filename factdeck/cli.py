@@ -9,11 +9,10 @@ from pathlib import Path
 from . import __version__
 from .builders import BuildOptions, PrintOptions, load_builtin_builders
 from .epoch import build_epoch
-from .errors import FactdeckError, Problem, Severity, UsageError
+from .errors import FactdeckError, Problem, Severity
 from .load import display_path
-from .output import commit, discard, temporary_sibling
+from .output import OutputFolder
 from .pipeline import read_deck
-from .templating import make_environment
 
 
 def parser(builder_names: list[str]) -> argparse.ArgumentParser:
@@ -55,30 +54,19 @@ def run(args: argparse.Namespace, builders: dict) -> list[Problem]:
         if not args.quiet:
             print(f"{display_path(args.cards)}: {len(deck.cards)} cards OK")
         return log.problems
+    from .templating import make_environment  # Jinja is for building: ``--check`` starts without it
+
     env = make_environment(args.templates or args.cards.resolve().parent / "templates")
     options = BuildOptions(epoch=build_epoch(args.cards), strict=args.strict, log=log,
                            print=PrintOptions())
-    try:
-        args.out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"cannot create output folder: {exc.strerror or exc}", display_path(args.out))
-    names = args.only or sorted(builders)
-    temporaries: dict[Path, Path] = {}
+    names = list(dict.fromkeys(args.only or sorted(builders)))
     summaries = []
-    try:
+    with OutputFolder(args.out) as outputs:  # all outputs or none: a failure leaves dist/ as it was
         for name in names:
             builder = builders[name](env, options)
             target = args.out / f"{deck.settings.slug}{builder.suffix}"
-            temporaries[target] = temporary_sibling(target)
-            summaries.append((target, builder.write(deck, temporaries[target])))
+            summaries.append((target, builder.write(deck, outputs.temporary(target))))
         log.raise_if_errors(args.strict)  # builders may log problems too (text that cannot fit)
-        commit(temporaries)
-    except OSError as exc:
-        discard(temporaries)
-        raise UsageError(f"cannot write output: {exc.strerror or exc}", display_path(args.out))
-    except BaseException:
-        discard(temporaries)
-        raise
     if not args.quiet:
         for target, summary in summaries:
             print(f"wrote {display_path(target)}: {summary}")
