@@ -28,8 +28,13 @@ def default_template_dirs() -> list[Path]:
 
 
 def html_text(text: str) -> Markup:
-    """Card text as HTML: escaped, line breaks kept. Card text is never markup."""
-    return Markup("<br>").join(escape(line) for line in text.split("\n"))
+    """Card text as inert HTML: escaped, line breaks kept. Card text is never markup.
+
+    ``[`` is written ``&#91;`` too: Anki looks for ``[sound:...]``,
+    ``[latex]`` and ``[$]...[/$]`` in a field's HTML and would play or
+    typeset them; the browser still shows a plain ``[``.
+    """
+    return Markup("<br>").join(Markup(str(escape(line)).replace("[", "&#91;")) for line in text.split("\n"))
 
 
 # Backslash, double quote and control characters are the only things a Typst

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
-
-import jinja2
+from typing import TYPE_CHECKING, ClassVar
 
 from ..errors import ProblemLog
 from ..model import Deck
+
+if TYPE_CHECKING:  # Jinja is only needed to build, not for ``--check``
+    import jinja2
 
 
 @dataclass(frozen=True)
