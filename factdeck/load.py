@@ -10,6 +10,7 @@ author's editor shows.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,9 +50,12 @@ class LoadedFile:
 
 
 def display_path(path: Path) -> str:
-    """The path as the user would type it: relative to the working folder when possible."""
+    """The path as the user would type it: relative to the working folder when possible.
+
+    Links are not followed: a broken link is named as the user sees it.
+    """
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
     except (ValueError, OSError):
         return str(path)
 
@@ -62,14 +66,13 @@ def load_yaml_file(path: Path, log: ProblemLog) -> LoadedFile:
     text = _read_text(path, loaded.display, log)
     if text is None:
         return loaded
-    lines = text.split("\n")
-    if _bad_characters(lines, loaded.display, log):
+    if _bad_characters(text, loaded.display, log):
         return loaded
-    builder = TreeBuilder(loaded.display, lines, log)
+    builder = TreeBuilder(loaded.display, text, log)
     try:
         root = builder.build(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
-        log.error(*describe_yaml_error(exc, lines, loaded.display))
+        log.error(*describe_yaml_error(exc, text.split("\n"), loaded.display))
         return loaded
     except yaml.YAMLError as exc:  # pragma: no cover - the checks above catch what is unmarked
         log.error(Position(loaded.display), f"YAML error: {exc}")
@@ -87,8 +90,8 @@ def _read_text(path: Path, display: str, log: ProblemLog) -> str | None:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            log.error(where, f"file is too large ({size / 2**20:.1f} MiB; the limit is "
-                             f"{MAX_FILE_BYTES // 2**20} MiB): split it into several card files")
+            log.error(where, f"file is too large: {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit "
+                             "for one card file; split it into several files")
             return None
         data = path.read_bytes()
     except OSError as exc:
@@ -116,20 +119,21 @@ def _read_text(path: Path, display: str, log: ProblemLog) -> str | None:
     return text
 
 
-def _bad_characters(lines: list[str], display: str, log: ProblemLog) -> bool:
-    """Log invisible characters YAML refuses or misreads, one per line; true if any."""
-    found = 0
-    for number, line in enumerate(lines, start=1):
-        match = _NOT_ALLOWED.search(line)
-        if match is None:
-            continue
+def _bad_characters(text: str, display: str, log: ProblemLog) -> bool:
+    """Log invisible characters YAML refuses or misreads, the first on each line; true if any."""
+    found, line, counted_to, start = 0, 1, 0, 0
+    while (match := _NOT_ALLOWED.search(text, start)) is not None:
         found += 1
+        line += text.count("\n", counted_to, match.start())
+        line_start = text.rfind("\n", 0, match.start()) + 1
         if found > MAX_CHARACTER_PROBLEMS:
-            continue
+            log.error(Position(display, line), "and more lines with invisible characters from here on")
+            break
         char = match.group()
         name = _CHARACTER_NAMES.get(char, "a control character")
-        log.error(Position(display, number, match.start() + 1),
+        log.error(Position(display, line, match.start() - line_start + 1),
                   f"invisible character U+{ord(char):04X} ({name}) is not allowed: delete it")
-    if found > MAX_CHARACTER_PROBLEMS:
-        log.error(Position(display), f"{found - MAX_CHARACTER_PROBLEMS} more lines have such characters")
+        counted_to = match.start()
+        next_line = text.find("\n", match.start())
+        start = len(text) if next_line < 0 else next_line  # one report per line is enough
     return found > 0

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
 from markupsafe import Markup, escape
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 def default_template_dirs() -> list[Path]:
@@ -52,6 +55,8 @@ def typst_string(text: str) -> Markup:
 
 def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
     """A Jinja environment over the user's templates (if any) and the defaults."""
+    import jinja2  # here, not at the top: ``--check`` needs html_text's module, not Jinja
+
     search = [user_dir] if user_dir is not None and user_dir.is_dir() else []
     search += [d for d in default_template_dirs() if d not in search]
     env = jinja2.Environment(

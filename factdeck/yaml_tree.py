@@ -11,6 +11,7 @@ Aliases are never expanded, so a billion-laughs file costs what its bytes cost.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Iterable, Union
 
@@ -19,12 +20,16 @@ import yaml
 from .errors import Position, ProblemLog
 
 MAX_DEPTH = 32  # a card file needs 5 levels; deeper is a mistake or an attack
+# A card is about ten values, so a real file stays far below this; the cap
+# bounds time and memory for a dense file like "[a,a,a,...]" (some 25 MB).
+MAX_VALUES = 100_000
+_COMMENT = re.compile(r"[ \t]*#")
 _NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
 # Explicit tags that only say "this is text": harmless, so allowed.
 _TEXT_TAGS = frozenset({"!", "tag:yaml.org,2002:str"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class YamlText:
     """A scalar, exactly as written.
 
@@ -41,20 +46,20 @@ class YamlText:
     comment: tuple[str, Position] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class YamlList:
     items: tuple[YamlValue, ...]
     position: Position
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DuplicateKey:
     key: str
     position: Position
     first: Position
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class YamlMap:
     """A mapping with string keys in file order; each key keeps its own position.
 
@@ -95,14 +100,15 @@ class _Open:
 class TreeBuilder:
     """Consumes parser events for one file; problems go to the log."""
 
-    def __init__(self, file: str, lines: list[str], log: ProblemLog) -> None:
+    def __init__(self, file: str, text: str, log: ProblemLog) -> None:
         self.file = file
-        self.lines = lines
+        self.text = text
         self.log = log
         self.stack: list[_Open] = []
         self.root: YamlValue | None = None
         self.documents = 0
         self.reported_aliases: set[str] = set()
+        self.values = 0
 
     def position(self, mark: yaml.Mark) -> Position:
         return Position(self.file, mark.line + 1, mark.column + 1)
@@ -110,29 +116,42 @@ class TreeBuilder:
     def build(self, events: Iterable[yaml.Event]) -> YamlValue | None:
         """The single document's tree, or None when there is nothing usable."""
         for event in events:
-            if isinstance(event, yaml.DocumentStartEvent):
+            kind = type(event)  # compared by identity, most frequent first: this loop sees every value
+            if kind is yaml.ScalarEvent:
+                if not self._count(event):
+                    return None
+                self._check_properties(event)
+                self._add(self._scalar(event))
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                self._add(self.stack.pop().close())
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                if not self._count(event):
+                    return None
+                self._check_properties(event)
+                if len(self.stack) >= MAX_DEPTH:
+                    self.log.error(self.position(event.start_mark),
+                                   f"nested more than {MAX_DEPTH} levels deep: a card file needs five")
+                    return None
+                self.stack.append(_Open(self.position(event.start_mark), kind is yaml.MappingStartEvent))
+            elif kind is yaml.AliasEvent:
+                self._add(self._alias(event))
+            elif kind is yaml.DocumentStartEvent:
                 self.documents += 1
                 if self.documents > 1:
                     self.log.error(self.position(event.start_mark),
                                    "a second YAML document starts here ('---'): a card file holds one "
                                    "document; remove the '---' line or move what follows to its own file")
                     return self.root
-            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                self._check_properties(event)
-                if len(self.stack) >= MAX_DEPTH:
-                    self.log.error(self.position(event.start_mark),
-                                   f"nested more than {MAX_DEPTH} levels deep: a card file needs five")
-                    return None
-                self.stack.append(_Open(self.position(event.start_mark),
-                                        isinstance(event, yaml.MappingStartEvent)))
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                self._add(self.stack.pop().close())
-            elif isinstance(event, yaml.ScalarEvent):
-                self._check_properties(event)
-                self._add(self._scalar(event))
-            elif isinstance(event, yaml.AliasEvent):
-                self._add(self._alias(event))
         return self.root
+
+    def _count(self, event: yaml.NodeEvent) -> bool:
+        """Count one more value; false (after logging) once a file holds too many."""
+        self.values += 1
+        if self.values <= MAX_VALUES:
+            return True
+        self.log.error(self.position(event.start_mark),
+                       f"more than {MAX_VALUES:,} values in one file: split it into several card files")
+        return False
 
     def _scalar(self, event: yaml.ScalarEvent) -> YamlText:
         plain = not event.style  # libyaml says '' for plain, pure-Python PyYAML says None
@@ -141,13 +160,12 @@ class TreeBuilder:
                         comment=self._trailing_comment(event.end_mark) if plain and event.value else None)
 
     def _trailing_comment(self, end: yaml.Mark) -> tuple[str, Position] | None:
-        line = self.lines[end.line] if end.line < len(self.lines) else ""
-        rest = line[end.column:]
-        stripped = rest.lstrip(" \t")
-        if not stripped.startswith("#"):
+        found = _COMMENT.match(self.text, end.index)  # marks count characters, as str indexes do
+        if found is None:
             return None
-        column = end.column + len(rest) - len(stripped)
-        return stripped, Position(self.file, end.line + 1, column + 1)
+        line_end = self.text.find("\n", found.end())
+        comment = self.text[found.end() - 1:line_end if line_end >= 0 else len(self.text)]
+        return comment.rstrip(), Position(self.file, end.line + 1, end.column + found.end() - end.index)
 
     def _alias(self, event: yaml.AliasEvent) -> YamlText:
         position = self.position(event.start_mark)
@@ -158,11 +176,13 @@ class TreeBuilder:
         return YamlText("", position, null=True, reported=True)
 
     def _check_properties(self, event: yaml.NodeEvent) -> None:
+        tag = getattr(event, "tag", None)  # None unless written: the parser resolves nothing
+        if event.anchor is None and tag is None:
+            return
         position = self.position(event.start_mark)
         if event.anchor is not None:
             self.log.error(position, f"YAML anchor '&{event.anchor}' is not allowed: card files spell out "
                                      "every value (to write text starting with '&', put it in quotes)")
-        tag = getattr(event, "tag", None)  # None unless written: the parser resolves nothing
         if tag is not None and tag not in _TEXT_TAGS:
             shown = tag.replace("tag:yaml.org,2002:", "!!")
             self.log.error(position, f"YAML tag '{shown}' is not allowed: YAML reads a leading '!' as a "
