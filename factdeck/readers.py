@@ -24,8 +24,8 @@ CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def quoted(text: str) -> str:
-    """User text inside a message: quoted, on one line, cut short when long."""
-    one_line = text.replace("\n", "\\n")
+    """User text inside a message: quoted, on one line, invisible characters escaped, cut short when long."""
+    one_line = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
     if len(one_line) > _TEXT_SHOWN:
         one_line = one_line[:_TEXT_SHOWN - 3] + "..."
     return f"'{one_line}'"
@@ -114,6 +114,10 @@ class FieldReader:
             if not isinstance(item, YamlText) or item.null or not item.text.strip():
                 self.log.error(item.position, f"'{what}': expected text in each entry, got {describe(item)}",
                                card_id)
+                continue
+            if CONTROL_CHARACTER.search(item.text):
+                self.log.error(item.position, f"'{what}': {quoted(item.text)} contains an invisible control "
+                                              "character: remove it", card_id)
                 continue
             result.append((item.text.strip(), item.position))
         return result

@@ -32,6 +32,12 @@ def _as_id(text: str) -> str:
 class Validator(FieldReader):
     """Turns loaded files into model objects, logging what is wrong."""
 
+    def __init__(self, log: ProblemLog) -> None:
+        super().__init__(log)
+        # Source keys whose entries are broken, or None when the whole sources
+        # file is: their errors are reported there, not again on every citing card.
+        self.broken_sources: set[str] | None = set()
+
     def tags(self, value: YamlValue | None, card_id: str | None = None) -> tuple[str, ...]:
         tags = []
         for tag, position in self.text_list(value, "tags", card_id):
@@ -82,6 +88,7 @@ class Validator(FieldReader):
 
     # --- sources.yaml --------------------------------------------------------
     def sources(self, loaded: LoadedFile) -> dict[str, Source]:
+        self.broken_sources = None
         if loaded.root is None:
             return {}
         top = self.mapping(loaded.root, "the sources file", Position(loaded.display, 1),
@@ -93,6 +100,7 @@ class Validator(FieldReader):
                                "a mapping from each source key to its details")
         if entries is None:
             return {}
+        self.broken_sources = set()
         self.duplicates(entries, "source key")
         result = {}
         for key, raw in entries.entries.items():
@@ -100,9 +108,11 @@ class Validator(FieldReader):
             if not ID_PATTERN.match(key):
                 self.log.error(key_position, f"source key {quoted(key)} is not valid: use lowercase letters, "
                                              f"digits and single hyphens{_as_id(key)}")
+                self.broken_sources.add(key)
                 continue
             node = self.mapping(raw, f"source '{key}'", key_position, "a mapping with 'title' and more")
             if node is None:
+                self.broken_sources.add(key)
                 continue
             self.record(node, SOURCE_FIELDS, f"source '{key}'")
             values = {name: self.text(node.get(name), name) for name in SOURCE_FIELDS}
@@ -199,7 +209,7 @@ class Validator(FieldReader):
         for key, position in keys:
             if key in sources:
                 cited.append(sources[key])
-            else:
+            elif self.broken_sources is not None and key not in self.broken_sources:
                 self.log.error(position, f"unknown source {quoted(key)}{suggest(key, tuple(sources))}; "
                                          "sources are listed in sources.yaml", label)
         if not keys and is_absent(raw.get("source")):
