@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from importlib import import_module
 from pathlib import Path
 
 from . import __version__
@@ -19,7 +20,9 @@ def parser(builder_names: list[str]) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="factdeck",
         description="Build YAML fact cards into an Anki deck (.apkg) and printable double-sided cards (.pdf).",
-        epilog="Exit codes: 0 built, 1 errors in the cards, 2 usage or I/O error.",
+        epilog="Other commands: 'factdeck new DIR' starts a deck repository, 'factdeck schema [DIR]' "
+               "writes JSON Schemas for editors; 'factdeck build ...' is the same as 'factdeck ...'. "
+               "Exit codes: 0 built, 1 errors in the cards, 2 usage or I/O error.",
     )
     p.add_argument("cards", nargs="?", default="cards", type=Path, metavar="CARDS_DIR",
                    help="folder with deck.yaml, sources.yaml and card files (default: cards)")
@@ -31,14 +34,38 @@ def parser(builder_names: list[str]) -> argparse.ArgumentParser:
     p.add_argument("--templates", type=Path, metavar="DIR",
                    help="folder of templates overriding the defaults (default: templates/ beside CARDS_DIR)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    p.add_argument("--watch", action="store_true",
+                   help="build, then rebuild whenever a card file or template changes (Ctrl-C stops)")
     p.add_argument("--version", action="version", version=f"factdeck {__version__}")
     return p
 
 
+# Subcommands other than build, each a module with ``main(argv) -> int``.
+COMMANDS = {"new": "factdeck.scaffold", "schema": "factdeck.schema"}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run factdeck; returns the process exit code."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["build"]:  # 'factdeck build ...' spells out the default command
+        argv = argv[1:]
+    elif argv and argv[0] in COMMANDS:
+        try:
+            return import_module(COMMANDS[argv[0]]).main(argv[1:])
+        except FactdeckError as error:
+            report(error.problems)
+            return error.exit_code
     builders = load_builtin_builders()
     args = parser(sorted(builders)).parse_args(argv)
+    if args.watch:
+        from .watch import watch
+
+        return watch(args.cards, template_folder(args), lambda: main_once(args, builders))
+    return main_once(args, builders)
+
+
+def main_once(args: argparse.Namespace, builders: dict) -> int:
+    """One build (or check) with parsed arguments; problems printed, exit code returned."""
     try:
         warnings = run(args, builders)
     except FactdeckError as error:
@@ -56,10 +83,11 @@ def run(args: argparse.Namespace, builders: dict) -> list[Problem]:
         return log.problems
     from .templating import make_environment  # Jinja is for building: ``--check`` starts without it
 
-    env = make_environment(args.templates or args.cards.resolve().parent / "templates")
+    env = make_environment(template_folder(args))
     options = BuildOptions(epoch=build_epoch(args.cards), strict=args.strict, log=log,
                            print=PrintOptions())
-    names = list(dict.fromkeys(args.only or sorted(builders)))
+    default = sorted(name for name, builder in builders.items() if builder.by_default)
+    names = list(dict.fromkeys(args.only or default))
     summaries = []
     with OutputFolder(args.out) as outputs:  # all outputs or none: a failure leaves dist/ as it was
         for name in names:
@@ -71,6 +99,11 @@ def run(args: argparse.Namespace, builders: dict) -> list[Problem]:
         for target, summary in summaries:
             print(f"wrote {display_path(target)}: {summary}")
     return log.problems
+
+
+def template_folder(args: argparse.Namespace) -> Path:
+    """The user's templates: ``--templates`` or ``templates/`` beside the cards folder."""
+    return args.templates or args.cards.resolve().parent / "templates"
 
 
 def report(problems: list[Problem], quiet: bool = False) -> None:

@@ -8,6 +8,7 @@ Anki's ``{{Field}}`` and Typst's braces and brackets pass through untouched.
 
 from __future__ import annotations
 
+import json
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -53,6 +54,11 @@ def typst_string(text: str) -> Markup:
     return Markup('"' + text.translate(_TYPST_STRING_ESCAPES) + '"')
 
 
+def yaml_string(text: str) -> str:
+    """Text as a YAML double-quoted scalar (JSON's string syntax is valid YAML), for generated files."""
+    return json.dumps(text, ensure_ascii=False)
+
+
 def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
     """A Jinja environment over the user's templates (if any) and the defaults."""
     import jinja2  # here, not at the top: ``--check`` needs html_text's module, not Jinja
@@ -71,4 +77,5 @@ def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
     )
     env.filters["html_text"] = html_text
     env.filters["typst_string"] = typst_string
+    env.filters["yaml_string"] = yaml_string
     return env

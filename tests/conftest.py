@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from anki.collection import Collection
 
 from factdeck.cli import main
 
@@ -69,3 +70,11 @@ def case(tmp_path, monkeypatch):
         return Path("cards")
 
     return lay_out
+
+
+@pytest.fixture
+def collection(tmp_path):
+    """An empty Anki collection, closed after the test."""
+    col = Collection(str(tmp_path / "collection.anki2"))
+    yield col
+    col.close()

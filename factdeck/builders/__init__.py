@@ -45,6 +45,7 @@ class Builder:
     name: ClassVar[str] = ""
     suffix: ClassVar[str] = ""
     description: ClassVar[str] = ""
+    by_default: ClassVar[bool] = True  # built without --only; exports for other apps are opt-in
 
     def __init__(self, env: jinja2.Environment, options: BuildOptions) -> None:
         self.env = env
@@ -68,6 +69,6 @@ def register(builder: type[Builder]) -> type[Builder]:
 
 def load_builtin_builders() -> dict[str, type[Builder]]:
     """Import the bundled builders (deferred: each pulls in a heavy library)."""
-    from . import anki  # noqa: F401  (imported for its @register)
+    from . import anki, text  # noqa: F401  (imported for their @register)
 
     return BUILDERS

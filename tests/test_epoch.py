@@ -1,0 +1,48 @@
+"""Where the build timestamp comes from: the variable, git, or the clock."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+
+import pytest
+
+from factdeck.epoch import build_epoch
+from factdeck.errors import UsageError
+
+
+def git(folder, *args: str) -> str:
+    env = {"GIT_AUTHOR_DATE": "@1650000000 +0000", "GIT_COMMITTER_DATE": "@1650000000 +0000",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org", "PATH": "/usr/bin:/bin"}
+    return subprocess.run(["git", *args], cwd=folder, env=env, check=True, capture_output=True, text=True).stdout
+
+
+def test_source_date_epoch_wins(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1234567890")
+    assert build_epoch(tmp_path) == 1234567890
+
+
+def test_a_malformed_source_date_epoch_is_a_usage_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(UsageError, match="SOURCE_DATE_EPOCH must be a whole number"):
+        build_epoch(tmp_path)
+
+
+def test_committed_cards_use_the_last_commit_time(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    git(tmp_path, "init", "-q")
+    (tmp_path / "cards.yaml").write_text("cards: []\n")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "cards")
+    assert build_epoch(tmp_path) == 1650000000
+    (tmp_path / "cards.yaml").write_text("cards: [changed]\n")
+    before = int(time.time())
+    assert build_epoch(tmp_path) >= before  # uncommitted edits must still update in Anki
+
+
+def test_outside_git_the_clock_is_used(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    before = int(time.time())
+    assert before <= build_epoch(tmp_path) <= int(time.time())
