@@ -16,7 +16,8 @@ from .readers import FieldReader, describe, is_absent, quoted, suggest
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TAG_PATTERN = re.compile(r"^[^\s\"]+$")
-URL_PATTERN = re.compile(r"^https?://\S+$", re.IGNORECASE)
+# Spelled out rather than re.IGNORECASE so the JSON Schema (schema.py) can use it as is.
+URL_PATTERN = re.compile(r"^(?:https?|HTTPS?)://\S+$")
 SETTINGS_FIELDS = ("name", "description", "deck_id", "guid_namespace", "note_type_ids")
 SOURCE_FIELDS = ("title", "author", "site", "year", "url", "note", "text_file")
 CARD_FILE_FIELDS = ("deck", "tags", "cards")
