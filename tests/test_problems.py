@@ -26,10 +26,9 @@ def expected_for(name: str) -> tuple[str, list[str], int]:
     return expected, args, 1 if " error" in summary else 0
 
 
-def test_every_case_has_a_readme_and_an_expected_output() -> None:
-    folders = [p for p in ROOTS.iterdir() if p.is_dir() and p.name != "minimal"]
-    assert sorted(p.name for p in folders) == CASES
-    assert all((p / "README").is_file() for p in folders)
+def test_every_case_says_what_it_is_about() -> None:
+    assert len(CASES) > 30  # folders without expected.txt are other tests' decks, not cases
+    assert [name for name in CASES if not (ROOTS / name / "README").is_file()] == []
 
 
 @pytest.mark.parametrize("name", CASES)
