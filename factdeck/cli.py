@@ -10,9 +10,9 @@ from pathlib import Path
 from . import __version__
 from .builders import BUILTIN_FORMATS, BuildOptions, PrintOptions, default_formats, load_builder, write_all
 from .epoch import build_epoch
-from .errors import FactdeckError, Problem, Severity, UsageError
+from .errors import FactdeckError, Problem, Severity
 from .load import display_path
-from .output import commit, discard, temporary_sibling
+from .output import OutputFolder
 from .pipeline import paused_gc, read_deck
 from .progress import Progress, progress_for
 
@@ -83,32 +83,20 @@ def run(args: argparse.Namespace, progress: Progress) -> list[Problem]:
         if not args.quiet:
             print(f"{display_path(args.cards)}: {len(deck.cards)} cards OK")
         return log.problems
-    from .templating import make_environment  # Jinja: not needed by --check
+    from .templating import make_environment  # Jinja is for building: ``--check`` starts without it
 
     env = make_environment(template_folder(args))
     options = BuildOptions(epoch=build_epoch(args.cards), strict=args.strict, log=log,
                            print=PrintOptions(), progress=progress)
-    try:
-        args.out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"cannot create output folder: {exc.strerror or exc}", display_path(args.out))
-    temporaries: dict[Path, Path] = {}
-    jobs = []
-    try:
-        for name in dict.fromkeys(args.only or default_formats()):  # each format once
+    names = list(dict.fromkeys(args.only or default_formats()))
+    targets, jobs = [], []
+    with OutputFolder(args.out) as outputs:  # all outputs or none: a failure leaves dist/ as it was
+        for name in names:
             builder = load_builder(name)(env, options)
-            target = args.out / f"{deck.settings.slug}{builder.suffix}"
-            temporaries[target] = temporary_sibling(target)
-            jobs.append((builder, temporaries[target]))
-        summaries = list(zip(temporaries, write_all(deck, jobs)))
+            targets.append(args.out / f"{deck.settings.slug}{builder.suffix}")
+            jobs.append((builder, outputs.temporary(targets[-1])))
+        summaries = list(zip(targets, write_all(deck, jobs)))  # the formats are built side by side
         log.raise_if_errors(args.strict)  # builders may log problems too (text that cannot fit)
-        commit(temporaries)
-    except OSError as exc:
-        discard(temporaries)
-        raise UsageError(f"cannot write output: {exc.strerror or exc}", display_path(args.out))
-    except BaseException:
-        discard(temporaries)
-        raise
     progress.close()  # end the progress line before the summary
     if not args.quiet:
         for target, summary in summaries:

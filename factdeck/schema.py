@@ -24,7 +24,7 @@ from . import __version__
 from .errors import UsageError
 from .load import display_path
 from .model import CARD_KINDS
-from .validate import ID_PATTERN, MAX_ANKI_ID, SETTINGS_FIELDS, SOURCE_FIELDS, TAG_PATTERN
+from .validate import ID_PATTERN, MAX_ANKI_ID, SETTINGS_FIELDS, SOURCE_FIELDS, TAG_PATTERN, URL_PATTERN
 
 DRAFT = "http://json-schema.org/draft-07/schema#"  # the draft the YAML language server knows best
 SCHEMA_FILES = ("cards.schema.json", "deck.schema.json", "sources.schema.json")
@@ -60,7 +60,7 @@ FIELD_HELP: dict[str | tuple[str, str], str] = {
     "author": "Who wrote it.",
     "site": "Where it was published.",
     "year": "When, as written.",
-    "url": "Where to read it.",
+    "url": "Where to read it: an http:// or https:// address.",
     "text_file": "A saved copy of its text, relative to this folder: quotes citing it are checked word for word.",
 }
 
@@ -151,6 +151,9 @@ def sources_schema() -> dict[str, Any]:
     source = {"type": "object", "required": ["title"], "additionalProperties": False,
               "properties": {name: {**(TEXT if name == "title" else OPTIONAL_TEXT), **_help(name)}
                              for name in SOURCE_FIELDS}}
+    # Only web addresses: a 'javascript:' URL must never become a link.
+    source["properties"]["url"] = {"type": ["string", "null"], "pattern": _ecma(URL_PATTERN.pattern),
+                                   **_help("url")}
     return _document("factdeck sources (sources.yaml)", {
         "type": "object", "required": ["sources"], "additionalProperties": False,
         "properties": {"sources": {"type": "object", "propertyNames": KEY, "additionalProperties": source,

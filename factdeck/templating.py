@@ -11,9 +11,12 @@ from __future__ import annotations
 import json
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
 from markupsafe import Markup, escape
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 def default_template_dirs() -> list[Path]:
@@ -29,10 +32,15 @@ def default_template_dirs() -> list[Path]:
 
 
 def html_text(text: str) -> Markup:
-    """Card text as HTML: escaped, line breaks kept. Card text is never markup."""
-    # escape() leaves line breaks alone, so one replace after it is the same as
-    # escaping line by line, at a fraction of the cost on large decks.
-    return Markup(str(escape(text)).replace("\n", "<br>"))
+    """Card text as inert HTML: escaped, line breaks kept. Card text is never markup.
+
+    ``[`` is written ``&#91;`` too: Anki looks for ``[sound:...]``,
+    ``[latex]`` and ``[$]...[/$]`` in a field's HTML and would play or
+    typeset them; the browser still shows a plain ``[``.
+    """
+    # escape() leaves line breaks and brackets alone, so replacing them after it is the
+    # same as escaping line by line, at a fraction of the cost on large decks.
+    return Markup(str(escape(text)).replace("[", "&#91;").replace("\n", "<br>"))
 
 
 # Backslash, double quote and control characters are the only things a Typst
@@ -55,6 +63,8 @@ def yaml_string(text: str) -> str:
 
 def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
     """A Jinja environment over the user's templates (if any) and the defaults."""
+    import jinja2  # here, not at the top: ``--check`` needs html_text's module, not Jinja
+
     search = [user_dir] if user_dir is not None and user_dir.is_dir() else []
     search += [d for d in default_template_dirs() if d not in search]
     env = jinja2.Environment(

@@ -76,8 +76,9 @@ BUILTIN_FORMATS: dict[str, str] = {"apkg": "anki", "csv": "text", "tsv": "text"}
 
 
 def load_builder(name: str) -> type[Builder]:
-    """The builder class for a bundled format, importing its module on first use."""
-    import_module(f"{__name__}.{BUILTIN_FORMATS[name]}")  # registers it
+    """The builder class for a format, importing a bundled one's module on first use."""
+    if name not in BUILDERS:
+        import_module(f"{__name__}.{BUILTIN_FORMATS[name]}")  # registers it
     return BUILDERS[name]
 
 

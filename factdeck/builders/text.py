@@ -16,8 +16,6 @@ import csv
 import re
 from pathlib import Path
 
-import genanki
-
 from ..model import Card, Deck
 from . import Builder, register
 
@@ -79,4 +77,6 @@ class TsvBuilder(TextBuilder):
 
 def guid(namespace: str, card: Card) -> str:
     """The CSV row's Anki GUID: stable per card, and not the .apkg note's (another note type)."""
+    import genanki  # here, not at the top: ``--check`` loads the builders but must not load genanki
+
     return genanki.guid_for(namespace, "csv", card.id)
