@@ -21,7 +21,7 @@ from pathlib import Path
 
 CARDS_PER_PAGE = 9  # 63x88 mm cards, 3x3 on A4, as the print builder lays them out
 TYPST_PAGE = """#set page(paper: "a4", margin: 10mm)
-#set text(size: 9pt)
+#set text(font: "Libertinus Serif", size: 9pt)
 #let face(body) = box(width: 63mm, height: 88mm, inset: 4mm, stroke: 0.2pt, body)
 """
 
@@ -78,7 +78,9 @@ def write_pdf(data: dict, target: Path) -> None:
 
     source = target.with_suffix(".typ")
     source.write_text(typst_source(data["faces"]), encoding="utf-8")
-    typst.compile(str(source), output=str(target))
+    # The fonts typst ships, as factdeck's print builder uses: no scan of the system's fonts.
+    typst.compile(str(source), output=str(target), root=str(source.parent), font_paths=[],
+                  ignore_system_fonts=True)
 
 
 def main(argv: list[str]) -> None:
