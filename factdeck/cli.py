@@ -8,6 +8,8 @@ from pathlib import Path
 
 from . import __version__
 from .builders import BuildOptions, PrintOptions, load_builtin_builders
+from .builders.print_layout import (CARD_SIZES, DUPLEX_MODES, PAPERS, card_size_argument,
+                                    offset_argument, plan)
 from .epoch import build_epoch
 from .errors import FactdeckError, Problem, Severity, UsageError
 from .load import display_path
@@ -33,13 +35,31 @@ def parser(builder_names: list[str]) -> argparse.ArgumentParser:
                    help="folder of templates overriding the defaults (default: templates/ beside CARDS_DIR)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     p.add_argument("--version", action="version", version=f"factdeck {__version__}")
+    printing = p.add_argument_group("print options")
+    printing.add_argument("--paper", choices=sorted(PAPERS), default="a4", help="paper size (default: a4)")
+    printing.add_argument("--card-size", type=card_size_argument, default="63x88mm", metavar="SIZE",
+                          help=f"{', '.join(CARD_SIZES)} or WxH in mm, cm or in (default: 63x88mm)")
+    printing.add_argument("--duplex", choices=DUPLEX_MODES, default="long",
+                          help="how your printer turns the sheet: long edge (default), short edge, "
+                               "or none: front and back side by side, to fold")
+    printing.add_argument("--back-offset", type=offset_argument, default=(0.0, 0.0), metavar="X,Y",
+                          help="shift the back pages by X,Y mm (right, down) where your printer drifts; "
+                               "write negative values as --back-offset=-1,0")
+    printing.add_argument("--preview", action="store_true",
+                          help="also write DECK-preview.png: the first sheet, front and back")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run factdeck; returns the process exit code."""
     builders = load_builtin_builders()
-    args = parser(sorted(builders)).parse_args(argv)
+    argument_parser = parser(sorted(builders))
+    args = argument_parser.parse_args(argv)
+    args.print = PrintOptions(args.paper, args.card_size, args.duplex, args.back_offset)
+    try:
+        plan(0, args.print)  # a card too big for the paper is a usage error, found before any work
+    except ValueError as error:
+        argument_parser.error(str(error))
     try:
         warnings = run(args, builders)
     except FactdeckError as error:
@@ -57,12 +77,14 @@ def run(args: argparse.Namespace, builders: dict) -> list[Problem]:
         return log.problems
     env = make_environment(args.templates or args.cards.resolve().parent / "templates")
     options = BuildOptions(epoch=build_epoch(args.cards), strict=args.strict, log=log,
-                           print=PrintOptions())
+                           print=args.print)
     try:
         args.out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"cannot create output folder: {exc.strerror or exc}", display_path(args.out))
-    names = args.only or sorted(builders)
+    names = args.only or [name for name in sorted(builders) if builders[name].default]
+    if args.preview and "preview" not in names:
+        names.append("preview")
     temporaries: dict[Path, Path] = {}
     summaries = []
     try:

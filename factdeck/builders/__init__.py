@@ -44,6 +44,7 @@ class Builder:
     name: ClassVar[str] = ""
     suffix: ClassVar[str] = ""
     description: ClassVar[str] = ""
+    default: ClassVar[bool] = True  # built unless --only picks others; False: only when asked for
 
     def __init__(self, env: jinja2.Environment, options: BuildOptions) -> None:
         self.env = env
@@ -67,6 +68,6 @@ def register(builder: type[Builder]) -> type[Builder]:
 
 def load_builtin_builders() -> dict[str, type[Builder]]:
     """Import the bundled builders (deferred: each pulls in a heavy library)."""
-    from . import anki  # noqa: F401  (imported for its @register)
+    from . import anki, pdf  # noqa: F401  (imported for their @register)
 
     return BUILDERS
