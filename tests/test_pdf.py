@@ -76,6 +76,10 @@ def test_each_back_sits_behind_its_front(build, duplex, offset):
     fronts = labels(pdf.pages[0])
     backs = labels(pdf.pages[1], turned=duplex == "short")
     assert sorted(fronts) == sorted(backs) == [f"{k}/5" for k in range(1, 6)]
+    for face in layout_of(cards).pages[0].faces:  # centred at the foot of the face
+        x, y = fronts[f"{face.index + 1}/5"]
+        assert x == pytest.approx(face.box.x + face.box.width / 2, abs=0.1)
+        assert face.box.y + face.box.height - 6 < y < face.box.y + face.box.height
     for label, (x, y) in fronts.items():
         # Where the printer puts the reverse of (x, y), then shifted by the offset.
         mirror = (width - x, y) if duplex == "long" else (x, height - y)
@@ -123,7 +127,7 @@ def test_default_cards_are_poker_size_nine_to_an_a4_sheet(build):
     first = labels(pdf.pages[0])
     assert len(first) == 9
     xs = sorted({round(x) for x, _ in first.values()})
-    assert xs[1] - xs[0] == pytest.approx(63 + 3, abs=1)  # a 63 mm card and the gutter between
+    assert 63 <= xs[1] - xs[0] <= 63 + 10  # 63 mm cards side by side, a narrow gutter between
 
 
 def test_fold_layout_puts_front_and_back_side_by_side_on_one_side(build):
@@ -178,6 +182,23 @@ def check_every_face(pdf: pdfplumber.PDF, layout: Layout, cards: tuple) -> None:
 
 def _bbox(box: Box) -> tuple[float, float, float, float]:
     return (box.x * MM, box.y * MM, (box.x + box.width) * MM, (box.y + box.height) * MM)
+
+
+def test_fronts_name_deck_and_kind_and_backs_cite_the_source_in_small_type(build):
+    cards = ROOTS / "minimal"
+    deck, _ = read_deck(cards)
+    pdf = pdfplumber.open(build(cards))
+    for page_layout, page in zip(layout_of(cards).pages, pdf.pages):
+        for face in page_layout.faces:
+            card = deck.cards[face.index]
+            crop = page.crop(_bbox(face.box))
+            small = squash("".join(c["text"] for c in crop.chars if c["size"] < 8))
+            large = max(c["size"] for c in crop.chars)
+            if face.side == "front":
+                assert squash(f"Minimal · Basics · {card.kind.upper()}") in small
+            else:
+                assert squash("Source: An Author, “A Book”, 2001") in small
+            assert large >= 10  # the prompt or answer itself is not small
 
 
 def test_typst_code_in_card_text_prints_literally(build):
