@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from importlib import import_module
 from pathlib import Path
 
 from . import __version__
@@ -11,18 +12,19 @@ from .builders import BuildOptions, PrintOptions, load_builtin_builders
 from .builders.print_layout import (CARD_SIZES, DUPLEX_MODES, PAPERS, card_size_argument,
                                     offset_argument, plan)
 from .epoch import build_epoch
-from .errors import FactdeckError, Problem, Severity, UsageError
+from .errors import FactdeckError, Problem, Severity
 from .load import display_path
-from .output import commit, discard, temporary_sibling
+from .output import OutputFolder
 from .pipeline import read_deck
-from .templating import make_environment
 
 
 def parser(builder_names: list[str]) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="factdeck",
         description="Build YAML fact cards into an Anki deck (.apkg) and printable double-sided cards (.pdf).",
-        epilog="Exit codes: 0 built, 1 errors in the cards, 2 usage or I/O error.",
+        epilog="Other commands: 'factdeck new DIR' starts a deck repository, 'factdeck schema [DIR]' "
+               "writes JSON Schemas for editors; 'factdeck build ...' is the same as 'factdeck ...'. "
+               "Exit codes: 0 built, 1 errors in the cards, 2 usage or I/O error.",
     )
     p.add_argument("cards", nargs="?", default="cards", type=Path, metavar="CARDS_DIR",
                    help="folder with deck.yaml, sources.yaml and card files (default: cards)")
@@ -34,6 +36,8 @@ def parser(builder_names: list[str]) -> argparse.ArgumentParser:
     p.add_argument("--templates", type=Path, metavar="DIR",
                    help="folder of templates overriding the defaults (default: templates/ beside CARDS_DIR)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    p.add_argument("--watch", action="store_true",
+                   help="build, then rebuild whenever a card file or template changes (Ctrl-C stops)")
     p.add_argument("--version", action="version", version=f"factdeck {__version__}")
     printing = p.add_argument_group("print options")
     printing.add_argument("--paper", choices=sorted(PAPERS), default="a4", help="paper size (default: a4)")
@@ -50,8 +54,21 @@ def parser(builder_names: list[str]) -> argparse.ArgumentParser:
     return p
 
 
+# Subcommands other than build, each a module with ``main(argv) -> int``.
+COMMANDS = {"new": "factdeck.scaffold", "schema": "factdeck.schema"}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run factdeck; returns the process exit code."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["build"]:  # 'factdeck build ...' spells out the default command
+        argv = argv[1:]
+    elif argv and argv[0] in COMMANDS:
+        try:
+            return import_module(COMMANDS[argv[0]]).main(argv[1:])
+        except FactdeckError as error:
+            report(error.problems)
+            return error.exit_code
     builders = load_builtin_builders()
     argument_parser = parser(sorted(builders))
     args = argument_parser.parse_args(argv)
@@ -60,6 +77,15 @@ def main(argv: list[str] | None = None) -> int:
         plan(0, args.print)  # a card too big for the paper is a usage error, found before any work
     except ValueError as error:
         argument_parser.error(str(error))
+    if args.watch:
+        from .watch import watch
+
+        return watch(args.cards, template_folder(args), lambda: main_once(args, builders))
+    return main_once(args, builders)
+
+
+def main_once(args: argparse.Namespace, builders: dict) -> int:
+    """One build (or check) with parsed arguments; problems printed, exit code returned."""
     try:
         warnings = run(args, builders)
     except FactdeckError as error:
@@ -75,36 +101,29 @@ def run(args: argparse.Namespace, builders: dict) -> list[Problem]:
         if not args.quiet:
             print(f"{display_path(args.cards)}: {len(deck.cards)} cards OK")
         return log.problems
-    env = make_environment(args.templates or args.cards.resolve().parent / "templates")
+    from .templating import make_environment  # Jinja is for building: ``--check`` starts without it
+
+    env = make_environment(template_folder(args))
     options = BuildOptions(epoch=build_epoch(args.cards), strict=args.strict, log=log,
                            print=args.print)
-    try:
-        args.out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"cannot create output folder: {exc.strerror or exc}", display_path(args.out))
-    names = args.only or [name for name in sorted(builders) if builders[name].default]
-    if args.preview and "preview" not in names:
-        names.append("preview")
-    temporaries: dict[Path, Path] = {}
+    default = sorted(name for name, builder in builders.items() if builder.by_default)
+    names = list(dict.fromkeys((args.only or default) + ["preview"] * args.preview))
     summaries = []
-    try:
+    with OutputFolder(args.out) as outputs:  # all outputs or none: a failure leaves dist/ as it was
         for name in names:
             builder = builders[name](env, options)
             target = args.out / f"{deck.settings.slug}{builder.suffix}"
-            temporaries[target] = temporary_sibling(target)
-            summaries.append((target, builder.write(deck, temporaries[target])))
+            summaries.append((target, builder.write(deck, outputs.temporary(target))))
         log.raise_if_errors(args.strict)  # builders may log problems too (text that cannot fit)
-        commit(temporaries)
-    except OSError as exc:
-        discard(temporaries)
-        raise UsageError(f"cannot write output: {exc.strerror or exc}", display_path(args.out))
-    except BaseException:
-        discard(temporaries)
-        raise
     if not args.quiet:
         for target, summary in summaries:
             print(f"wrote {display_path(target)}: {summary}")
     return log.problems
+
+
+def template_folder(args: argparse.Namespace) -> Path:
+    """The user's templates: ``--templates`` or ``templates/`` beside the cards folder."""
+    return args.templates or args.cards.resolve().parent / "templates"
 
 
 def report(problems: list[Problem], quiet: bool = False) -> None:

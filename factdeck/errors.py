@@ -8,6 +8,7 @@ position it came from. Problems are collected, sorted and printed together as
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
@@ -18,7 +19,7 @@ class Severity(str, Enum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Position:
     """Where a value stands in a card file: 1-based line and column."""
 
@@ -97,3 +98,21 @@ class ProblemLog:
             problems = [replace(p, severity=Severity.ERROR) for p in problems]
         if any(p.severity is Severity.ERROR for p in problems):
             raise FactdeckError(problems)
+
+
+_OS_ERRORS = {
+    errno.ENOENT: "no such file or folder",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EISDIR: "a folder is in the way",
+    errno.EEXIST: "a file is in the way",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EROFS: "the file system is read-only",
+    errno.ENOSPC: "no space left on the device",
+    errno.ENAMETOOLONG: "the name is too long",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """A short, plain description of why a file operation failed."""
+    return _OS_ERRORS.get(exc.errno or 0) or (exc.strerror or str(exc)).lower()

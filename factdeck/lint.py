@@ -6,6 +6,7 @@ Each is a warning (an error under ``--strict``). They read the model only.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 from .errors import ProblemLog
@@ -14,6 +15,11 @@ from .model import Card, QuoteCard, Source, TermCard
 LONG_ANSWER_CHARS = 300
 # The fields a student has to recall, per kind; long ones are hard to review.
 ANSWER_FIELDS = {"term": "definition", "date": "event", "quote": "context", "figure": "figure", "fact": "answer"}
+# The field that says what a card is about: two cards of a kind that agree on
+# it (ignoring case, Unicode forms, punctuation and spacing) ask the same
+# thing. Dates repeat across honest cards, so a date card is known by its event.
+IDENTITY_FIELDS = {"term": "term", "date": "event", "quote": "quote", "figure": "measure", "fact": "question"}
+_PARENTHESES = re.compile(r"\([^)]*\)")
 _CUT_MARKS = re.compile(r"\s*(?:\[…\]|\[\.\.\.\]|…|\.\.\.)\s*")
 _WORDS = re.compile(r"\w+")
 
@@ -34,25 +40,31 @@ def lint_cards(cards: list[Card], log: ProblemLog) -> None:
         if isinstance(card, TermCard) and _contains_term(card.definition, card.term):
             log.warning(card.position, f"the definition contains the term '{card.term}', "
                                        "which gives the answer away on the reverse card", card.id)
-        front = " ".join(_WORDS.findall(next(iter(card.texts().values())).lower()))
-        key = (card.kind, front)
-        if front and key in seen_fronts:
+        identity = IDENTITY_FIELDS[card.kind]
+        words = _words(getattr(card, identity))
+        key = (card.kind, words)
+        if words and key in seen_fronts:
             other = seen_fronts[key]
-            log.warning(card.position, f"near-duplicate of card '{other.id}' "
-                                       f"({other.position.file}:{other.position.line}): same "
-                                       f"{card.TEXT_FIELDS[0]} apart from case and punctuation", card.id)
+            log.warning(card.position, f"near-duplicate of card '{other.id}' ({other.position}): "
+                                       f"the same {identity} apart from case and punctuation", card.id)
         else:
             seen_fronts[key] = card
         if isinstance(card, QuoteCard):
             _check_quote(card, source_texts, log)
 
 
+def _words(text: str) -> str:
+    """Text reduced to its words, for comparing what two cards say."""
+    return " ".join(_WORDS.findall(unicodedata.normalize("NFKC", text).casefold()))
+
+
 def _contains_term(definition: str, term: str) -> bool:
-    words = [w for w in _WORDS.findall(term.lower()) if len(w) > 2]
+    """Whether the term's words (without a parenthesis like "(plural ...)") begin a word run in the definition."""
+    words = [w for w in _words(_PARENTHESES.sub(" ", term)).split() if len(w) > 2]
     if not words:
         return False
     pattern = r"\b" + r"\W+".join(re.escape(w) for w in words)
-    return re.search(pattern, definition.lower()) is not None
+    return re.search(pattern, _words(definition)) is not None
 
 
 def _check_quote(card: QuoteCard, cache: dict[Path, str | None], log: ProblemLog) -> None:

@@ -1,59 +1,45 @@
 """YAML card files -> plain values that remember where they came from.
 
 The loader knows nothing of cards: it turns each file into a tree of
-:class:`YamlMap`, :class:`YamlList` and :class:`YamlText`, every one carrying
-its :class:`Position`. Scalars are kept as the text written in the file, so
-YAML's implicit typing never changes a card (``no`` stays "no", ``1.10`` stays
-"1.10", ``1929-30`` stays "1929-30"). Anchors and aliases are refused, which
-also makes alias bombs impossible.
+:class:`YamlMap`, :class:`YamlList` and :class:`YamlText` (see
+:mod:`factdeck.yaml_tree`), every one carrying its :class:`Position`. Before
+YAML sees a file it must be a UTF-8 text file of a sane size without
+invisible control characters, so every later line and column is the one the
+author's editor shows.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
 
 import yaml
 
-from .errors import Position, ProblemLog
+from .errors import Position, ProblemLog, os_error_text
+from .yaml_errors import describe_yaml_error
+from .yaml_tree import DuplicateKey, YamlList, YamlMap, YamlText, YamlValue, TreeBuilder
 
 try:  # libyaml is several times faster and keeps the same marks
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-MAX_FILE_BYTES = 8 * 1024 * 1024
+__all__ = ["DuplicateKey", "LoadedFile", "YamlList", "YamlMap", "YamlText", "YamlValue",
+           "display_path", "load_yaml_file"]
 
-
-@dataclass(frozen=True)
-class YamlText:
-    """A scalar, exactly as written. ``null`` is true for ``~``, ``null`` or nothing."""
-
-    text: str
-    position: Position
-    null: bool = False
-
-
-@dataclass(frozen=True)
-class YamlList:
-    items: tuple[YamlValue, ...]
-    position: Position
-
-
-@dataclass(frozen=True)
-class YamlMap:
-    """A mapping with string keys, in file order, each key keeping its own position."""
-
-    entries: dict[str, YamlValue]
-    key_positions: dict[str, Position]
-    position: Position
-
-    def get(self, key: str) -> YamlValue | None:
-        return self.entries.get(key)
-
-
-YamlValue = Union[YamlText, YamlList, YamlMap]
+# A card file of 1 MiB holds some 3,000 cards; the limit keeps a stray huge
+# file (a log, a dump) from costing minutes and gigabytes before it is refused.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_CHARACTER_PROBLEMS = 10
+_BOMS = {b"\xff\xfe\x00\x00": "UTF-32", b"\x00\x00\xfe\xff": "UTF-32", b"\xff\xfe": "UTF-16",
+         b"\xfe\xff": "UTF-16"}
+# What YAML accepts in a file, minus the line breaks only YAML knows (NEL,
+# U+2028, U+2029: editors show them on one line, YAML starts a new one).
+_NOT_ALLOWED = re.compile("[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_CHARACTER_NAMES = {"\x00": "NUL", "\x85": "NEXT LINE", "\u2028": "LINE SEPARATOR",
+                    "\u2029": "PARAGRAPH SEPARATOR", "\ufffe": "a noncharacter", "\uffff": "a noncharacter"}
 
 
 @dataclass
@@ -63,106 +49,91 @@ class LoadedFile:
     root: YamlValue | None = None
 
 
-_NULL_WORDS = {"", "~", "null", "Null", "NULL"}
-
-
 def display_path(path: Path) -> str:
-    """The path as the user would type it: relative to the working folder when possible."""
+    """The path as the user would type it: relative to the working folder when possible.
+
+    Links are not followed: a broken link is named as the user sees it.
+    """
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
+    except (ValueError, OSError):
         return str(path)
 
 
 def load_yaml_file(path: Path, log: ProblemLog) -> LoadedFile:
     """Read one YAML file; problems go to ``log`` and leave ``root`` as None."""
     loaded = LoadedFile(path, display_path(path))
-    where = Position(loaded.display)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            log.error(where, f"file is {size / 1e6:.1f} MB; card files are limited to "
-                             f"{MAX_FILE_BYTES // (1024 * 1024)} MiB: split it into several files")
-            return loaded
-        data = path.read_bytes()
-    except OSError as exc:
-        log.error(where, f"cannot read file: {exc.strerror or exc}")
+    text = _read_text(path, loaded.display, log)
+    if text is None:
         return loaded
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        log.error(Position(loaded.display, line, column),
-                  f"not valid UTF-8 (byte 0x{data[exc.start]:02x}): save the file as UTF-8")
+    if _bad_characters(text, loaded.display, log):
         return loaded
-    text = text.removeprefix("\ufeff")  # a BOM is harmless; editors on Windows add one
-    if not text.strip():
-        log.error(Position(loaded.display, 1), "file is empty")
-        return loaded
+    builder = TreeBuilder(loaded.display, text, log)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        root = builder.build(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
-        log.error(_mark_position(loaded.display, exc.problem_mark or exc.context_mark),
-                  _describe_yaml_error(exc, text))
+        log.error(*describe_yaml_error(exc, text.split("\n"), loaded.display))
         return loaded
-    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
-        log.error(where, f"YAML error: {exc}")
+    except yaml.YAMLError as exc:  # pragma: no cover - the checks above catch what is unmarked
+        log.error(Position(loaded.display), f"YAML error: {exc}")
         return loaded
-    if node is None:
-        log.error(Position(loaded.display, 1), "file is empty")
-        return loaded
-    loaded.root = _convert(node, loaded.display, log, set())
+    if builder.documents == 0:
+        log.error(Position(loaded.display, 1), "file is empty (only comments): "
+                                               "add its cards, or delete the file")
+    loaded.root = root
     return loaded
 
 
-def _mark_position(file: str, mark: yaml.Mark | None) -> Position:
-    if mark is None:
-        return Position(file)
-    return Position(file, mark.line + 1, mark.column + 1)
+def _read_text(path: Path, display: str, log: ProblemLog) -> str | None:
+    """The file's text with a BOM removed and line ends made '\\n', or None after logging why not."""
+    where = Position(display)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            log.error(where, f"file is too large: {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit "
+                             "for one card file; split it into several files")
+            return None
+        data = path.read_bytes()
+    except OSError as exc:
+        log.error(where, f"cannot read file: {os_error_text(exc)}")
+        return None
+    for bom, encoding in _BOMS.items():
+        if data.startswith(bom):
+            log.error(Position(display, 1, 1), f"file is saved as {encoding}: save it as UTF-8")
+            return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        column = len(data[line_start:exc.start].decode("utf-8", errors="replace")) + 1
+        log.error(Position(display, line, column),
+                  f"not valid UTF-8 (byte 0x{data[exc.start]:02x}): save the file as UTF-8")
+        return None
+    # A BOM is harmless (editors on Windows add one); YAML counts CR LF and a
+    # lone CR as one line break, and so do we.
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        log.error(Position(display, 1), "file is empty: add its cards, or delete the file")
+        return None
+    return text
 
 
-def _describe_yaml_error(exc: yaml.MarkedYAMLError, text: str) -> str:
-    problem = exc.problem or "invalid YAML"
-    if "'\\t'" in problem or "\t" in problem:
-        return "tab character: YAML indents with spaces only; replace the tab with spaces"
-    if "found unexpected end of stream" in problem or "found unexpected end" in problem:
-        start = exc.context_mark
-        opened = f" (the quote opened on line {start.line + 1})" if start else ""
-        return f"unclosed quoted text{opened}"
-    if exc.context:
-        return f"YAML syntax error: {exc.context}, {problem}"
-    return f"YAML syntax error: {problem}"
-
-
-def _convert(node: yaml.Node, file: str, log: ProblemLog, seen: set[int]) -> YamlValue:
-    position = _mark_position(file, node.start_mark)
-    if id(node) in seen:
-        # The composer hands back the anchored node itself for an alias.
-        log.error(position, "anchors and aliases (& and *) are not allowed in card files")
-        return YamlText("", position, null=True)
-    seen.add(id(node))
-    if isinstance(node, yaml.ScalarNode):
-        is_null = node.style is None and node.value in _NULL_WORDS
-        return YamlText(node.value, position, null=is_null)
-    if isinstance(node, yaml.SequenceNode):
-        return YamlList(tuple(_convert(item, file, log, seen) for item in node.value), position)
-    entries: dict[str, YamlValue] = {}
-    key_positions: dict[str, Position] = {}
-    for key_node, value_node in node.value:
-        key_position = _mark_position(file, key_node.start_mark)
-        if not isinstance(key_node, yaml.ScalarNode):
-            log.error(key_position, "a key must be plain text, not a list or mapping")
-            continue
-        key = key_node.value
-        if key == "<<" and key_node.tag == "tag:yaml.org,2002:merge":
-            log.error(key_position, "merge keys (<<) are not allowed in card files")
-            continue
-        if key in entries:
-            first = key_positions[key]
-            log.error(key_position, f"duplicate key '{key}' (first given on line {first.line}); "
-                                    "YAML would silently keep only the last one")
-            continue
-        key_positions[key] = key_position
-        entries[key] = _convert(value_node, file, log, seen)
-    return YamlMap(entries, key_positions, position)
+def _bad_characters(text: str, display: str, log: ProblemLog) -> bool:
+    """Log invisible characters YAML refuses or misreads, the first on each line; true if any."""
+    found, line, counted_to, start = 0, 1, 0, 0
+    while (match := _NOT_ALLOWED.search(text, start)) is not None:
+        found += 1
+        line += text.count("\n", counted_to, match.start())
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if found > MAX_CHARACTER_PROBLEMS:
+            log.error(Position(display, line), "and more lines with invisible characters from here on")
+            break
+        char = match.group()
+        name = _CHARACTER_NAMES.get(char, "a control character")
+        log.error(Position(display, line, match.start() - line_start + 1),
+                  f"invisible character U+{ord(char):04X} ({name}) is not allowed: delete it")
+        counted_to = match.start()
+        next_line = text.find("\n", match.start())
+        start = len(text) if next_line < 0 else next_line  # one report per line is enough
+    return found > 0

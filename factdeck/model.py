@@ -124,9 +124,14 @@ class DeckSettings:
     @property
     def slug(self) -> str:
         """A file-name-safe form of the deck name, for ``dist/<slug>.apkg``."""
-        name = self.name.lower().replace("'", "").replace("\u2019", "")
-        keep = "".join(c if c.isalnum() else "-" for c in name)
-        return "-".join(part for part in keep.split("-") if part) or "deck"
+        return slugify(self.name)
+
+
+def slugify(name: str) -> str:
+    """Lowercase letters, digits and single hyphens: "Stalin's USSR" -> "stalins-ussr"."""
+    name = name.lower().replace("'", "").replace("\u2019", "")
+    keep = "".join(c if c.isalnum() else "-" for c in name)
+    return "-".join(part for part in keep.split("-") if part) or "deck"
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import FactdeckError, Position, ProblemLog, UsageError
+from .errors import FactdeckError, Position, ProblemLog, UsageError, os_error_text
 from .lint import lint_cards
 from .load import display_path, load_yaml_file
 from .model import Card, Deck
@@ -14,11 +14,25 @@ SETTINGS_FILE = "deck.yaml"
 SOURCES_FILE = "sources.yaml"
 
 
-def card_files(cards_dir: Path) -> list[Path]:
-    """Card files in sorted order, so builds repeat whatever the file system lists first."""
+def card_files(cards_dir: Path, log: ProblemLog) -> list[Path]:
+    """Card files in sorted order, so builds repeat whatever the file system lists first.
+
+    Hidden files are editors' backups and lock links; any other ``*.yaml``
+    that is not a readable file (a folder, a broken link) is reported, never
+    skipped in silence.
+    """
     names = {SETTINGS_FILE, SOURCES_FILE}
-    found = [p for p in cards_dir.iterdir() if p.suffix in (".yaml", ".yml") and p.name not in names]
-    return sorted(p for p in found if p.is_file())
+    try:
+        entries = list(cards_dir.iterdir())
+    except OSError as exc:
+        raise UsageError(f"cannot list the cards folder: {os_error_text(exc)}", display_path(cards_dir))
+    found = sorted(p for p in entries if p.suffix.lower() in (".yaml", ".yml")
+                   and p.name not in names and not p.name.startswith("."))
+    for path in found:
+        if not path.is_file():
+            log.error(Position(display_path(path)), "not a card file (a folder or a broken link): "
+                                                    "remove it or rename it without .yaml")
+    return [p for p in found if p.is_file()]
 
 
 def read_deck(cards_dir: Path, strict: bool = False) -> tuple[Deck, ProblemLog]:
@@ -29,19 +43,21 @@ def read_deck(cards_dir: Path, strict: bool = False) -> tuple[Deck, ProblemLog]:
     holding its warnings.
     """
     if not cards_dir.is_dir():
-        raise UsageError(f"cards folder not found (expected a folder with {SETTINGS_FILE}, "
+        what = "is a file, not a folder" if cards_dir.exists() else "not found"
+        raise UsageError(f"cards folder {what} (expected a folder with {SETTINGS_FILE}, "
                          f"{SOURCES_FILE} and card files)", display_path(cards_dir))
     log = ProblemLog()
     for required in (SETTINGS_FILE, SOURCES_FILE):
         if not (cards_dir / required).is_file():
-            log.error(Position(display_path(cards_dir / required)), "file is missing")
+            log.error(Position(display_path(cards_dir / required)),
+                      "file is missing: every cards folder has deck.yaml and sources.yaml")
     if log.errors:
         raise FactdeckError(log.problems)
     validator = Validator(log)
     settings = validator.settings(load_yaml_file(cards_dir / SETTINGS_FILE, log))
     sources = validator.sources(load_yaml_file(cards_dir / SOURCES_FILE, log))
     cards: list[Card] = []
-    files = card_files(cards_dir)
+    files = card_files(cards_dir, log)
     if not files:
         log.error(Position(display_path(cards_dir)), "no card files (*.yaml) in the cards folder")
     root = settings.name if settings else "Deck"

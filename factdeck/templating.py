@@ -8,11 +8,15 @@ Anki's ``{{Field}}`` and Typst's braces and brackets pass through untouched.
 
 from __future__ import annotations
 
+import json
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
 from markupsafe import Markup, escape
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 def default_template_dirs() -> list[Path]:
@@ -28,8 +32,13 @@ def default_template_dirs() -> list[Path]:
 
 
 def html_text(text: str) -> Markup:
-    """Card text as HTML: escaped, line breaks kept. Card text is never markup."""
-    return Markup("<br>").join(escape(line) for line in text.split("\n"))
+    """Card text as inert HTML: escaped, line breaks kept. Card text is never markup.
+
+    ``[`` is written ``&#91;`` too: Anki looks for ``[sound:...]``,
+    ``[latex]`` and ``[$]...[/$]`` in a field's HTML and would play or
+    typeset them; the browser still shows a plain ``[``.
+    """
+    return Markup("<br>").join(Markup(str(escape(line)).replace("[", "&#91;")) for line in text.split("\n"))
 
 
 # Backslash, double quote and control characters are the only things a Typst
@@ -45,8 +54,15 @@ def typst_string(text: str) -> Markup:
     return Markup('"' + text.translate(_TYPST_STRING_ESCAPES) + '"')
 
 
+def yaml_string(text: str) -> str:
+    """Text as a YAML double-quoted scalar (JSON's string syntax is valid YAML), for generated files."""
+    return json.dumps(text, ensure_ascii=False)
+
+
 def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
     """A Jinja environment over the user's templates (if any) and the defaults."""
+    import jinja2  # here, not at the top: ``--check`` needs html_text's module, not Jinja
+
     search = [user_dir] if user_dir is not None and user_dir.is_dir() else []
     search += [d for d in default_template_dirs() if d not in search]
     env = jinja2.Environment(
@@ -61,4 +77,5 @@ def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
     )
     env.filters["html_text"] = html_text
     env.filters["typst_string"] = typst_string
+    env.filters["yaml_string"] = yaml_string
     return env

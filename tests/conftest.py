@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from anki.collection import Collection
 
 from factdeck.cli import main
 
@@ -44,3 +45,36 @@ def root(tmp_path):
         return target
 
     return copy
+
+
+# Files in a case folder that describe the case rather than belong to the cards.
+CASE_NOTES = {"README", "expected.txt", "args.txt"}
+
+
+@pytest.fixture
+def case(tmp_path, monkeypatch):
+    """Lay ``tests/roots/<name>`` over a copy of ``minimal`` as ``./cards`` and work beside it.
+
+    A case folder holds only the files that differ from ``minimal``, so each
+    scenario is one small file; running from the folder's parent makes
+    messages read ``cards/cards.yaml:LINE:COL: ...`` as a user would see them.
+    """
+
+    def lay_out(name: str) -> Path:
+        cards = tmp_path / "cards"
+        shutil.copytree(ROOTS / "minimal", cards)
+        for path in sorted((ROOTS / name).iterdir()):
+            if path.name not in CASE_NOTES:
+                shutil.copy(path, cards / path.name)
+        monkeypatch.chdir(tmp_path)
+        return Path("cards")
+
+    return lay_out
+
+
+@pytest.fixture
+def collection(tmp_path):
+    """An empty Anki collection, closed after the test."""
+    col = Collection(str(tmp_path / "collection.anki2"))
+    yield col
+    col.close()

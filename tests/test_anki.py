@@ -34,13 +34,6 @@ def build(run_cli, monkeypatch, tmp_path):
     return run
 
 
-@pytest.fixture
-def collection(tmp_path):
-    col = Collection(str(tmp_path / "collection.anki2"))
-    yield col
-    col.close()
-
-
 def test_every_card_renders_with_its_fields_and_source(root, build, collection):
     cards = root("minimal")
     deck, _ = read_deck(cards)

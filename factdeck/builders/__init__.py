@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
-
-import jinja2
+from typing import TYPE_CHECKING, ClassVar
 
 from ..errors import ProblemLog
 from ..model import Deck
+
+if TYPE_CHECKING:  # Jinja is only needed to build, not for ``--check``
+    import jinja2
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class Builder:
     name: ClassVar[str] = ""
     suffix: ClassVar[str] = ""
     description: ClassVar[str] = ""
-    default: ClassVar[bool] = True  # built unless --only picks others; False: only when asked for
+    by_default: ClassVar[bool] = True  # built without --only; exports for other apps are opt-in
 
     def __init__(self, env: jinja2.Environment, options: BuildOptions) -> None:
         self.env = env
@@ -68,6 +69,6 @@ def register(builder: type[Builder]) -> type[Builder]:
 
 def load_builtin_builders() -> dict[str, type[Builder]]:
     """Import the bundled builders (deferred: each pulls in a heavy library)."""
-    from . import anki, pdf  # noqa: F401  (imported for their @register)
+    from . import anki, pdf, text  # noqa: F401  (imported for their @register)
 
     return BUILDERS

@@ -14,13 +14,14 @@ import zipfile
 from functools import lru_cache
 from itertools import count
 from pathlib import Path
-from typing import NamedTuple
-
-import genanki
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..model import CARD_KINDS, Deck, Source
 from ..templating import html_text
 from . import Builder, register
+
+if TYPE_CHECKING:
+    import genanki
 
 
 class CardTemplate(NamedTuple):
@@ -70,9 +71,13 @@ class AnkiBuilder(Builder):
     description = "Anki package: one note type per kind, one subdeck per card file"
 
     def write(self, deck: Deck, target: Path) -> str:
+        import genanki  # here, not at the top: ``--check`` must start without it
+
         models = {kind: self._model(deck, kind, spec) for kind, spec in NOTE_TYPES.items()}
         settings = deck.settings
-        anki_decks = {settings.name: genanki.Deck(settings.deck_id, settings.name, settings.description)}
+        # Anki shows a deck's description as HTML: it is text like any card's.
+        description = str(html_text(settings.description))
+        anki_decks = {settings.name: genanki.Deck(settings.deck_id, settings.name, description)}
         for name in deck.subdecks:
             anki_decks.setdefault(name, genanki.Deck(stable_id(settings.deck_id, name), name))
         citation = lru_cache(maxsize=None)(self._citation)
@@ -87,6 +92,8 @@ class AnkiBuilder(Builder):
         return f"{len(deck.cards)} notes, {cards} Anki cards in {len(anki_decks)} decks"
 
     def _model(self, deck: Deck, kind: str, spec: NoteType) -> genanki.Model:
+        import genanki
+
         css = self.env.get_template("anki/style.css").render(deck=deck)
         templates = []
         for card in spec.cards:
@@ -104,6 +111,8 @@ class AnkiBuilder(Builder):
         return self.env.get_template("anki/citation.html").render(sources=sources).strip()
 
     def _write_package(self, decks: list[genanki.Deck], target: Path) -> None:
+        import genanki
+
         epoch = self.options.epoch
         with tempfile.TemporaryDirectory() as scratch:
             database = Path(scratch) / "collection.anki2"

@@ -13,15 +13,16 @@ import json
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
-
-import jinja2
-import typst
+from typing import TYPE_CHECKING
 
 from ..errors import FactdeckError, Position, Problem
 from ..load import display_path
 from ..model import Deck
 from . import Builder, register
 from .print_layout import Layout, plan
+
+if TYPE_CHECKING:  # imported where used: ``--check`` must start without Typst or Jinja
+    import typst
 
 TEMPLATE = "print/cards.typ"
 PREVIEW_PPI = 80  # enough to read the cards on a screen; it is not for print
@@ -56,6 +57,9 @@ class PdfBuilder(Builder):
 
     def compiler(self, deck: Deck, layout: Layout, root: Path, preview: bool) -> typst.Compiler:
         """Render the Typst source for ``layout`` and make a compiler over it."""
+        import jinja2
+        import typst
+
         try:
             source = self.env.get_template(TEMPLATE).render(
                 deck=deck, cards=deck.cards, layout=layout, total=len(deck.cards),
@@ -73,6 +77,8 @@ class PdfBuilder(Builder):
 
     def compile(self, compiler: typst.Compiler, format: str) -> bytes:
         """Compile to ``format``; Typst's warnings (say, a font a template names but Typst lacks) are logged."""
+        import typst
+
         try:
             output, warnings = compiler.compile_with_warnings(
                 format=format, ppi=PREVIEW_PPI if format == "png" else None, timestamp=self.options.epoch)
@@ -92,7 +98,7 @@ class PreviewBuilder(PdfBuilder):
     name = "preview"
     suffix = "-preview.png"
     description = "PNG of the first printed sheet, front and back"
-    default = False
+    by_default = False
 
     def write(self, deck: Deck, target: Path) -> str:
         layout = self.layout(deck)

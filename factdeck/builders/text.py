@@ -1,0 +1,82 @@
+"""The deck as text tables for other study apps: ``--only csv`` and ``--only tsv``.
+
+``csv`` is for Anki's text importer (and spreadsheets): header lines tell Anki
+the separator, that fields are plain text, the note type, and which columns
+hold tags, deck and GUID, so importing a newer export updates the notes it
+made instead of adding duplicates. ``tsv`` is the plainest table there is, one
+card a line, ``front<TAB>back``, with no header, no quoting and no line breaks
+inside a field: what Quizlet's and Mochi's importers take (Anki too).
+
+What the front and back say comes from ``templates/text/card.txt``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+from ..model import Card, Deck
+from . import Builder, register
+
+CSV_COLUMNS = ("Front", "Back", "Note", "Source", "Tags", "Deck", "GUID")
+_BREAKS = re.compile(r"[\t\r\n]+")
+
+
+class TextBuilder(Builder):
+    """Shared by both tables: each card's front and back, rendered by the text template."""
+
+    by_default = False
+
+    def sides(self, card: Card) -> tuple[str, str]:
+        macros = self.env.get_template("text/card.txt").module
+        return str(macros.front(card)).strip(), str(macros.back(card)).strip()  # type: ignore[attr-defined]
+
+    def citation(self, card: Card) -> str:
+        macros = self.env.get_template("text/card.txt").module
+        return str(macros.citation(card.sources)).strip()  # type: ignore[attr-defined]
+
+
+@register
+class CsvBuilder(TextBuilder):
+    name = "csv"
+    suffix = ".csv"
+    description = "CSV for Anki's text importer and spreadsheets: updates on re-import"
+
+    def write(self, deck: Deck, target: Path) -> str:
+        namespace = deck.settings.guid_namespace
+        # Anki reads these header lines (2.1.55 and later); column numbers count from 1.
+        headers = {"separator": "comma", "html": "false", "notetype": "Basic",
+                   "columns": ",".join(CSV_COLUMNS),
+                   "tags column": CSV_COLUMNS.index("Tags") + 1,
+                   "deck column": CSV_COLUMNS.index("Deck") + 1,
+                   "guid column": CSV_COLUMNS.index("GUID") + 1}
+        with target.open("w", encoding="utf-8", newline="") as stream:
+            stream.writelines(f"#{key}:{value}\n" for key, value in headers.items())
+            writer = csv.writer(stream, lineterminator="\n")
+            for card in deck.cards:
+                front, back = self.sides(card)
+                writer.writerow([front, back, card.note, self.citation(card), " ".join(card.tags), card.deck,
+                                 guid(namespace, card)])
+        return f"{len(deck.cards)} rows ({', '.join(CSV_COLUMNS)})"
+
+
+@register
+class TsvBuilder(TextBuilder):
+    name = "tsv"
+    suffix = ".tsv"
+    description = "two columns, front<TAB>back, for Quizlet, Mochi and any flashcard app"
+
+    def write(self, deck: Deck, target: Path) -> str:
+        with target.open("w", encoding="utf-8", newline="") as stream:
+            for card in deck.cards:
+                # A tab or line break inside a field would start a new column or card.
+                stream.write("\t".join(_BREAKS.sub(" ", side) for side in self.sides(card)) + "\n")
+        return f"{len(deck.cards)} rows (front, back)"
+
+
+def guid(namespace: str, card: Card) -> str:
+    """The CSV row's Anki GUID: stable per card, and not the .apkg note's (another note type)."""
+    import genanki  # here, not at the top: ``--check`` loads the builders but must not load genanki
+
+    return genanki.guid_for(namespace, "csv", card.id)

@@ -1,0 +1,85 @@
+"""``--watch``: which changes rebuild, and that a change does rebuild, without timed waits."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from watchfiles import Change
+
+from factdeck import watch as watching
+from factdeck.watch import DeckFilter, changes, rebuild_on
+
+
+def test_card_files_and_templates_count_editor_files_and_outputs_do_not(tmp_path):
+    relevant = DeckFilter(tmp_path / "templates")
+    assert relevant(Change.modified, str(tmp_path / "cards" / "quotes.yaml"))
+    assert relevant(Change.added, str(tmp_path / "cards" / "deck.yml"))
+    assert relevant(Change.modified, str(tmp_path / "templates" / "anki" / "style.css"))
+    assert not relevant(Change.modified, str(tmp_path / "cards" / ".quotes.yaml.swp"))
+    assert not relevant(Change.modified, str(tmp_path / "cards" / "quotes.yaml~"))
+    assert not relevant(Change.added, str(tmp_path / "cards" / "dist" / "deck.apkg"))
+    assert not relevant(Change.modified, str(tmp_path / "cards" / "notes.txt"))
+
+
+def test_saving_a_card_file_triggers_exactly_one_rebuild(root, tmp_path):
+    cards = root("minimal")
+    stop = threading.Event()
+    builds: list[str] = []
+    timeouts = 0
+
+    def build() -> int:
+        builds.append((cards / "cards.yaml").read_text())
+        stop.set()  # one rebuild seen: end the watch
+        return 0
+
+    def edit_once_watching(batches):
+        """Pass batches through; on the first timeout (the watcher is running) save a card file."""
+        nonlocal timeouts
+        for batch in batches:
+            if not batch:
+                timeouts += 1
+                if timeouts == 1:
+                    path = cards / "cards.yaml"
+                    path.write_text(path.read_text().replace("A collective farm.", "A farm run jointly."))
+                assert timeouts < 100, "no change event arrived"
+            yield batch
+
+    batches = changes(cards, tmp_path / "templates", stop_event=stop, yield_on_timeout=True,
+                      rust_timeout=100, debounce=200, step=20)
+    assert rebuild_on(edit_once_watching(batches), build) == 0
+    assert len(builds) == 1 and "A farm run jointly." in builds[0]
+
+
+def test_watch_builds_first_then_once_per_change_and_survives_errors(run_cli, root, monkeypatch, tmp_path):
+    cards = root("minimal")
+    path = cards / "cards.yaml"
+    good = path.read_text()
+
+    def fake_changes(cards_dir: Path, templates: Path):
+        # What watchfiles would yield while the user breaks the card file, then fixes it.
+        path.write_text(good.replace("kind: fact", "kind: trivia"))
+        yield {(Change.modified, str(path))}
+        yield set()
+        path.write_text(good)
+        yield {(Change.modified, str(path))}
+
+    monkeypatch.setattr(watching, "changes", fake_changes)
+    result = run_cli("build", cards, "--out", tmp_path / "dist", "--watch")
+    assert result.code == 0
+    assert result.out.count("minimal.apkg") == 2  # the first build and the fixed one
+    assert "unknown kind 'trivia'" in result.err
+    assert result.err.count("changed: ") == 2
+
+
+@pytest.mark.parametrize("missing_templates", [True, False])
+def test_only_existing_folders_are_watched(tmp_path, missing_templates, monkeypatch):
+    cards, templates = tmp_path / "cards", tmp_path / "templates"
+    cards.mkdir()
+    if not missing_templates:
+        templates.mkdir()
+    seen = {}
+    monkeypatch.setattr(watching.watchfiles, "watch", lambda *paths, **options: seen.setdefault("paths", paths))
+    changes(cards, templates)
+    assert seen["paths"] == ((cards,) if missing_templates else (cards, templates))
