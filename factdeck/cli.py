@@ -9,6 +9,8 @@ from pathlib import Path
 
 from . import __version__
 from .builders import BUILTIN_FORMATS, BuildOptions, PrintOptions, default_formats, load_builder, write_all
+from .builders.print_layout import (CARD_SIZES, DUPLEX_MODES, PAPERS, card_size_argument,
+                                    offset_argument, plan)
 from .epoch import build_epoch
 from .errors import FactdeckError, Problem, Severity
 from .load import display_path
@@ -38,6 +40,18 @@ def parser(builder_names: list[str]) -> argparse.ArgumentParser:
     p.add_argument("--watch", action="store_true",
                    help="build, then rebuild whenever a card file or template changes (Ctrl-C stops)")
     p.add_argument("--version", action="version", version=f"factdeck {__version__}")
+    printing = p.add_argument_group("print options")
+    printing.add_argument("--paper", choices=sorted(PAPERS), default="a4", help="paper size (default: a4)")
+    printing.add_argument("--card-size", type=card_size_argument, default="63x88mm", metavar="SIZE",
+                          help=f"{', '.join(CARD_SIZES)} or WxH in mm, cm or in (default: 63x88mm)")
+    printing.add_argument("--duplex", choices=DUPLEX_MODES, default="long",
+                          help="how your printer turns the sheet: long edge (default), short edge, "
+                               "or none: front and back side by side, to fold")
+    printing.add_argument("--back-offset", type=offset_argument, default=(0.0, 0.0), metavar="X,Y",
+                          help="shift the back pages by X,Y mm (right, down) where your printer drifts; "
+                               "write negative values as --back-offset=-1,0")
+    printing.add_argument("--preview", action="store_true",
+                          help="also write DECK-preview.png: the first sheet, front and back")
     return p
 
 
@@ -56,7 +70,13 @@ def main(argv: list[str] | None = None) -> int:
         except FactdeckError as error:
             report(error.problems)
             return error.exit_code
-    args = parser(sorted(BUILTIN_FORMATS)).parse_args(argv)
+    argument_parser = parser(sorted(BUILTIN_FORMATS))
+    args = argument_parser.parse_args(argv)
+    args.print = PrintOptions(args.paper, args.card_size, args.duplex, args.back_offset)
+    try:
+        plan(0, args.print)  # a card too big for the paper is a usage error, found before any work
+    except ValueError as error:
+        argument_parser.error(str(error))
     if args.watch:
         from .watch import watch
 
@@ -87,8 +107,8 @@ def run(args: argparse.Namespace, progress: Progress) -> list[Problem]:
 
     env = make_environment(template_folder(args))
     options = BuildOptions(epoch=build_epoch(args.cards), strict=args.strict, log=log,
-                           print=PrintOptions(), progress=progress)
-    names = list(dict.fromkeys(args.only or default_formats()))
+                           print=args.print, progress=progress)
+    names = list(dict.fromkeys((args.only or default_formats()) + ["preview"] * args.preview))
     targets, jobs = [], []
     with OutputFolder(args.out) as outputs:  # all outputs or none: a failure leaves dist/ as it was
         for name in names:
