@@ -21,6 +21,7 @@ import argparse
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from . import PrintOptions
 
@@ -161,7 +162,7 @@ def plan(count: int, options: PrintOptions) -> Layout:
     pages: list[Page] = []
     for sheet in sheets or [range(0)]:
         boxes = [Box(*slots[i], unit[0], unit[1]) for i in range(len(sheet))]
-        marks = tuple(crop_marks(boxes, paper))
+        marks = crop_marks(tuple(boxes), paper)
         if folded:
             pages.append(_fold_page(sheet, boxes, width, marks))
             continue
@@ -213,8 +214,13 @@ def _fold_page(sheet: range, pairs: list[Box], width: float, marks: tuple[Line, 
     return Page("both", tuple(faces), marks, tuple(folds))
 
 
-def crop_marks(boxes: list[Box], paper: tuple[float, float]) -> list[Line]:
-    """Two short lines out from each corner along its cut lines, stopping short of every card."""
+@lru_cache(maxsize=None)
+def crop_marks(boxes: tuple[Box, ...], paper: tuple[float, float]) -> tuple[Line, ...]:
+    """Two short lines out from each corner along its cut lines, stopping short of every card.
+
+    Every full sheet has the same boxes: its marks are worked out once, and the
+    pages share one tuple, which the template draws as one Typst definition.
+    """
     marks = set()
     for box in boxes:
         for x, y in ((box.x, box.y), (box.x + box.width, box.y),
@@ -226,7 +232,7 @@ def crop_marks(boxes: list[Box], paper: tuple[float, float]) -> list[Line]:
                 if end > MARK_GAP_MM:
                     marks.add(Line(_mm(x + dx * MARK_GAP_MM), _mm(y + dy * MARK_GAP_MM),
                                    _mm(x + dx * end), _mm(y + dy * end)))
-    return sorted(marks, key=lambda m: (m.y1, m.x1, m.y2, m.x2))
+    return tuple(sorted(marks, key=lambda m: (m.y1, m.x1, m.y2, m.x2)))
 
 
 def _reach(boxes: list[Box], paper: tuple[float, float], x: float, y: float, dx: int, dy: int) -> float:
