@@ -38,6 +38,8 @@ class Progress:
         self.drawn_at = float("-inf")
         self.lock = threading.Lock()
         self.owner = threading.get_ident()  # the thread whose stage is shown counts its steps
+        self.stopped = threading.Event()
+        self.ticker: threading.Thread | None = None
 
     def stage(self, label: str, total: int = 0) -> None:
         """Begin a stage; ``total`` steps when it can count them, 0 when it cannot."""
@@ -48,6 +50,9 @@ class Progress:
             self.label, self.total, self.done_steps = label, total, 0
             self.owner = threading.get_ident()
             self._draw(force=True)
+            if self.ticker is None:
+                self.ticker = threading.Thread(target=self._tick, name="factdeck-progress", daemon=True)
+                self.ticker.start()
 
     def advance(self, steps: int = 1) -> None:
         if self.stream is None or self.owner != threading.get_ident():
@@ -65,8 +70,17 @@ class Progress:
     def close(self) -> None:
         """End the last line, so what the build prints next starts on a line of its own."""
         if self.stream is not None:
+            self.stopped.set()
             with self.lock:
                 self._end_line()
+
+    def _tick(self) -> None:
+        """Redraw now and then: a stage that counts no steps (typesetting) still shows its
+        time going on, and the line appears once two seconds have passed."""
+        while not self.stopped.wait(REDRAW_SECONDS):
+            with self.lock:
+                if not self.stopped.is_set():
+                    self._draw()
 
     def _end_line(self) -> None:
         if self.on_line:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 
 import pytest
 
@@ -43,6 +44,19 @@ def test_a_long_stage_shows_its_name_a_bar_and_its_count_then_ends_its_line():
     assert "[########################] 4/4" in lines[0]  # the finished stage keeps its own line
     assert "apkg: writing package" in lines[1]
     assert lines[2] == ""  # closed: what is printed next starts on a fresh line
+
+
+def test_a_long_stage_that_counts_nothing_still_shows_its_time_going_on():
+    clock, terminal = Clock(), Terminal()
+    progress = Progress(terminal, clock=clock)
+    progress.stage("pdf: typesetting")
+    clock.now += 3  # and no further call: Typst is busy
+    deadline = time.monotonic() + 30
+    while "pdf: typesetting" not in terminal.getvalue() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    progress.close()
+    assert "pdf: typesetting       ...  3.0 s" in terminal.getvalue()
+    assert terminal.getvalue().endswith("\n")
 
 
 @pytest.mark.parametrize("quiet, environ, tty, shown", [

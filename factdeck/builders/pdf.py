@@ -35,9 +35,12 @@ class PdfBuilder(Builder):
     description = "printable cards: fronts and backs that line up when printed duplex"
 
     def write(self, deck: Deck, target: Path) -> str:
+        progress = self.options.progress
+        progress.stage("pdf: writing the layout")
         layout = self.layout(deck)
         with tempfile.TemporaryDirectory() as root:
             compiler = self.compiler(deck, layout, Path(root), preview=False)
+            progress.stage(f"pdf: typesetting {len(layout.pages)} pages")
             target.write_bytes(self.compile(compiler, format="pdf"))
             overflows = json.loads(compiler.query("<factdeck-overflow>", field="value", format="json"))
         for overflow in overflows:  # reported by the template's fitted() when even the smallest size fails
