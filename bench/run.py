@@ -40,6 +40,7 @@ EPOCH = "1700000000"
 @dataclass
 class SizeResult:
     cards: int
+    formats: list[str]                              # what the whole build wrote
     build: Runs = field(default_factory=Runs)       # factdeck, whole build, as a process
     apkg_only: Runs = field(default_factory=Runs)   # factdeck --only apkg
     check: Runs = field(default_factory=Runs)       # factdeck --check
@@ -64,22 +65,27 @@ def find_ankdown() -> str | None:
     return str(beside) if beside.exists() else shutil.which("ankdown")
 
 
-def measure_size(count: int, work: Path, repeat: int, ankdown: str | None) -> SizeResult:
+def measure_size(count: int, work: Path, repeat: int, ankdown: str | None, pdf_up_to: int) -> SizeResult:
     folder = work / str(count)
     cards, markdown = generate(folder, count)
     out = folder / "dist"
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": str(REPO)}
     python, build = sys.executable, str(REPO / "build.py")
-    formats = default_formats()
+    # Typst holds the whole document in memory (some 0.25 GB a thousand cards for
+    # ours, 0.09 GB for the floor's): past pdf_up_to both sides leave the PDF out.
+    formats = [f for f in default_formats() if f != "pdf" or count <= pdf_up_to]
+    whole = [python, build, str(cards), "--out", str(out), "-q"]
+    if formats != default_formats():
+        whole += [arg for name in formats for arg in ("--only", name)]
     # One untimed build: its .apkg is the floor's input, so the floor writes the very same notes.
-    subprocess.run([python, build, cards, "--out", out, "-q"], env=env, check=True)
+    subprocess.run(whole, env=env, check=True)
     floor_input = folder / "floor.json"
     write_floor_input(out / "benchmark.apkg", printed_faces(cards), floor_input)
     floor = [python, str(REPO / "bench" / "floor.py"), str(floor_input), str(folder), EPOCH]
-    result = SizeResult(count, ankdown=Runs() if ankdown else None)
+    result = SizeResult(count, formats, ankdown=Runs() if ankdown else None)
     for n in range(repeat):
         print(f"  {count} cards: run {n + 1} of {repeat}", file=sys.stderr)
-        run_process([python, build, str(cards), "--out", str(out), "-q"], result.build, env=env)
+        run_process(whole, result.build, env=env)
         run_process(floor + [",".join(formats)], result.floor, env=env, stdout_json=True)
         run_process([python, build, str(cards), "--out", str(out), "--only", "apkg", "-q"],
                     result.apkg_only, env=env)
@@ -106,6 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     cli.add_argument("--sizes", default="1000,10000,100000", help="deck sizes in cards (default: %(default)s)")
     cli.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the best counts")
+    cli.add_argument("--pdf-up-to", type=int, default=20_000, metavar="CARDS",
+                     help="leave the PDF out of larger decks, on both sides: Typst keeps the whole "
+                          "document in memory, some 2.6 GB for 10k cards (default: %(default)s)")
     cli.add_argument("--work", type=Path, help="folder for decks and outputs (default: a temporary one)")
     cli.add_argument("--output", type=Path, help="also write the report (Markdown) to this file")
     args = cli.parse_args(argv)
@@ -116,9 +125,9 @@ def main(argv: list[str] | None = None) -> int:
               "pip install '.[bench]' (or pip install ankdown).", file=sys.stderr)
     work = args.work or Path(tempfile.mkdtemp(prefix="factdeck-bench-"))
     load_before = load_average()
-    results = [measure_size(count, work, args.repeat, ankdown) for count in sizes]
+    results = [measure_size(count, work, args.repeat, ankdown, args.pdf_up_to) for count in sizes]
     bundled = measure_bundled(max(args.repeat, 5), work)
-    report = render(results, bundled, formats=default_formats(), repeat=args.repeat,
+    report = render(results, bundled, repeat=args.repeat,
                     load=f"{load_before} before, {load_average()} after")
     print(report)
     if args.output:
