@@ -104,7 +104,7 @@ def run(args: argparse.Namespace, builders: dict) -> list[Problem]:
     from .templating import make_environment  # Jinja is for building: ``--check`` starts without it
 
     env = make_environment(template_folder(args))
-    options = BuildOptions(epoch=build_epoch(args.cards), strict=args.strict, log=log,
+    options = BuildOptions(epoch=build_epoch(args.cards, template_folder(args)), strict=args.strict, log=log,
                            print=args.print)
     default = sorted(name for name, builder in builders.items() if builder.by_default)
     names = list(dict.fromkeys((args.only or default) + ["preview"] * args.preview))
