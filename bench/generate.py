@@ -142,8 +142,8 @@ def write_yaml_deck(folder: Path, cards: list[SyntheticCard], sources: dict[str,
     folder.mkdir(parents=True)
     (folder / "deck.yaml").write_text(
         "name: Benchmark\ndescription: Synthetic cards for the benchmark.\ndeck_id: 1500000001\n"
-        "guid_namespace: benchmark\nnote_type_ids:\n  term: 1500000010\n  date: 1500000020\n"
-        "  quote: 1500000030\n  figure: 1500000040\n  fact: 1500000050\n", encoding="utf-8")
+        "guid_namespace: benchmark\nnote_type_ids:\n  term: 1500001000\n  date: 1500002000\n"
+        "  quote: 1500003000\n  figure: 1500004000\n  fact: 1500005000\n", encoding="utf-8")
     lines = ["sources:"]
     for key, entry in sources.items():
         lines.append(f"  {key}:")

@@ -12,7 +12,7 @@ from .builders import BUILTIN_FORMATS, BuildOptions, PrintOptions, default_forma
 from .builders.print_layout import (CARD_SIZES, DUPLEX_MODES, PAPERS, card_size_argument,
                                     offset_argument, plan)
 from .epoch import build_epoch
-from .errors import FactdeckError, Problem, Severity
+from .errors import FactdeckError, Problem, Severity, UsageError
 from .load import display_path
 from .output import OutputFolder
 from .pipeline import paused_gc, read_deck
@@ -80,7 +80,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.watch:
         from .watch import watch
 
-        return watch(args.cards, template_folder(args), lambda: main_once(args))
+        try:  # a watch on nothing would wait forever
+            if not args.cards.is_dir():
+                raise UsageError("cards folder not found: nothing to watch", display_path(args.cards))
+            templates = template_folder(args)
+        except FactdeckError as error:
+            report(error.problems)
+            return error.exit_code
+        return watch(args.cards, templates, lambda: main_once(args))
     return main_once(args)
 
 
@@ -106,7 +113,7 @@ def run(args: argparse.Namespace, progress: Progress) -> list[Problem]:
     from .templating import make_environment  # Jinja is for building: ``--check`` starts without it
 
     env = make_environment(template_folder(args))
-    options = BuildOptions(epoch=build_epoch(args.cards), strict=args.strict, log=log,
+    options = BuildOptions(epoch=build_epoch(args.cards, template_folder(args)), strict=args.strict, log=log,
                            print=args.print, progress=progress)
     names = list(dict.fromkeys((args.only or default_formats()) + ["preview"] * args.preview))
     targets, jobs = [], []
@@ -125,7 +132,13 @@ def run(args: argparse.Namespace, progress: Progress) -> list[Problem]:
 
 
 def template_folder(args: argparse.Namespace) -> Path:
-    """The user's templates: ``--templates`` or ``templates/`` beside the cards folder."""
+    """The user's templates: ``--templates`` or ``templates/`` beside the cards folder.
+
+    A folder named with ``--templates`` must exist: silently building with the
+    defaults would hide a typo.
+    """
+    if args.templates is not None and not args.templates.is_dir():
+        raise UsageError("--templates: not a folder", display_path(args.templates))
     return args.templates or args.cards.resolve().parent / "templates"
 
 

@@ -7,37 +7,41 @@ import subprocess
 import time
 from pathlib import Path
 
+from .errors import UsageError
 
-def build_epoch(cards_dir: Path) -> int:
-    """``SOURCE_DATE_EPOCH`` if set, else the last commit touching the cards, else now.
+# Zip entry dates run from 1980 to 2107; the .apkg is a zip.
+EARLIEST, LATEST = 315532800, 4354819199
 
-    Uncommitted edits to the cards count as "now", so a rebuilt deck still
-    updates in Anki while its author is working on it.
 
-    Anki applies an edited note on re-import only when its modification time
-    is newer than the one it has, so a later commit must give a later epoch.
+def build_epoch(cards_dir: Path, templates_dir: Path | None = None) -> int:
+    """``SOURCE_DATE_EPOCH`` if set, else the time of the checkout's last commit, else now.
+
+    Anki applies an edited note or note type on re-import only when its
+    modification time is newer than the one it has, so every later commit must
+    give a later epoch, whether it changed a card or a template. The last
+    commit's time is also what CI sets (``git log -1 --format=%ct``), so a local
+    build of a commit repeats CI's bytes. Uncommitted edits to the cards or the
+    templates count as "now", so a rebuild still updates in Anki while its
+    author is at work.
     """
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if value:
-        try:
-            return int(value)
-        except ValueError:
-            from .errors import UsageError
-
-            raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, got {value!r}")
-    try:
-        result = subprocess.run(
-            ["git", "log", "-1", "--format=%ct", "--", "."],
-            cwd=cards_dir, capture_output=True, text=True, timeout=10, check=False,
-        )
-        committed = result.stdout.strip()
-        if result.returncode == 0 and committed.isdigit():
-            status = subprocess.run(
-                ["git", "status", "--porcelain", "--", "."],
-                cwd=cards_dir, capture_output=True, text=True, timeout=10, check=False,
-            )
-            if status.returncode == 0 and not status.stdout.strip():
-                return int(committed)
-    except (OSError, subprocess.SubprocessError):
-        pass  # no git, or not a repository: fall back to the clock
+        if not value.isdigit() or not EARLIEST <= int(value) <= LATEST:
+            raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds from {EARLIEST} "
+                             f"(1980) to {LATEST} (2107), got {value!r}")
+        return int(value)
+    watched = [str(p.resolve()) for p in (cards_dir, templates_dir) if p is not None and p.is_dir()]
+    committed = _git(cards_dir, "log", "-1", "--format=%ct")
+    if committed.isdigit() and _git(cards_dir, "status", "--porcelain", "--", *watched) == "":
+        return int(committed)
     return int(time.time())
+
+
+def _git(folder: Path, *args: str) -> str:
+    """Git's stripped output, or "?" when git is missing or fails (not a repository)."""
+    try:
+        result = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True,
+                                timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return "?"
+    return result.stdout.strip() if result.returncode == 0 else "?"

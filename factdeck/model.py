@@ -107,6 +107,8 @@ class FactCard(Card):
 CARD_KINDS: dict[str, type[Card]] = {
     cls.KIND: cls for cls in (TermCard, DateCard, QuoteCard, FigureCard, FactCard)
 }
+# A kind's note type keeps the ids after its own for later versions of its fields.
+NOTE_TYPE_ID_ROOM = 100
 COMMON_FIELDS = ("id", "kind", "source", "note", "tags")
 
 

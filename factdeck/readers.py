@@ -89,7 +89,8 @@ class FieldReader:
             return ""
         stripped = value.text.strip()
         if required_at is not None and not stripped:
-            self.log.error(value.position, f"'{what}' is empty (only spaces)", card_id)
+            spaces = " (only spaces)" if value.text else ""
+            self.log.error(value.position, f"'{what}' is empty{spaces}", card_id)
         bad = CONTROL_CHARACTER.search(stripped)
         if bad is not None:
             self.log.error(value.position, f"'{what}' contains the invisible control character "

@@ -20,15 +20,17 @@ if TYPE_CHECKING:
 
 
 def default_template_dirs() -> list[Path]:
-    """The packaged templates (installed wheel) or, from a source checkout, the repo's."""
-    dirs = []
+    """The packaged templates (installed wheel) or, from a source checkout, the repo's.
+
+    The source tree is looked at only when the package has none: installed,
+    ``factdeck/../templates`` is ``site-packages/templates``, which may belong
+    to another package.
+    """
     packaged = Path(str(resources.files("factdeck"))) / "templates"
     if packaged.is_dir():
-        dirs.append(packaged)
+        return [packaged]
     source_tree = Path(__file__).resolve().parent.parent / "templates"
-    if source_tree.is_dir() and source_tree not in dirs:
-        dirs.append(source_tree)
-    return dirs
+    return [source_tree] if source_tree.is_dir() else []
 
 
 def html_text(text: str) -> Markup:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .errors import Position, ProblemLog
 from .load import LoadedFile, YamlList, YamlMap, YamlText, YamlValue
-from .model import CARD_KINDS, COMMON_FIELDS, Card, DeckSettings, Source
+from .model import CARD_KINDS, COMMON_FIELDS, NOTE_TYPE_ID_ROOM, Card, DeckSettings, Source
 from .readers import FieldReader, describe, is_absent, quoted, suggest
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -68,6 +68,7 @@ class Validator(FieldReader):
             self.record(ids_node, tuple(CARD_KINDS), "note_type_ids")
             for kind in CARD_KINDS:
                 type_ids[kind] = self.integer_id(ids_node.get(kind), f"note_type_ids.{kind}", ids_node.position)
+            self.check_note_type_ids_apart(ids_node, type_ids)
         description = self.text(node.get("description"), "description")
         if not name or not namespace or deck_id is None or ids_node is None:
             return None
@@ -76,6 +77,32 @@ class Validator(FieldReader):
         return DeckSettings(name=name, deck_id=deck_id, guid_namespace=namespace,
                             note_type_ids=type_ids, position=node.position,  # type: ignore[arg-type]
                             description=description)
+
+    def check_note_type_ids_apart(self, ids_node: YamlMap, type_ids: dict[str, int | None]) -> None:
+        """Two kinds sharing a note type would make a package Anki refuses to import.
+
+        A kind's later versions take the ids just after its own (builders/anki.py),
+        so ids must also leave room for them.
+        """
+        seen: list[tuple[str, int]] = []
+        for kind, type_id in type_ids.items():
+            if type_id is None:
+                continue
+            if type_id > MAX_ANKI_ID - NOTE_TYPE_ID_ROOM:
+                self.log.error(ids_node.entries[kind].position,
+                               f"'note_type_ids.{kind}': {type_id} leaves no room for later versions; "
+                               f"use an id below {MAX_ANKI_ID - NOTE_TYPE_ID_ROOM}")
+            for other, other_id in seen:
+                if abs(type_id - other_id) < NOTE_TYPE_ID_ROOM:
+                    line = ids_node.entries[other].position.line
+                    self.log.error(ids_node.entries[kind].position,
+                                   f"'note_type_ids.{kind}': {type_id} is "
+                                   f"{'the same id as' if type_id == other_id else 'too close to'} "
+                                   f"'{other}' ({other_id}, line {line}); each kind needs its own id, "
+                                   f"at least {NOTE_TYPE_ID_ROOM} apart (later versions of a note type "
+                                   "use the ids after it)")
+                    break
+            seen.append((kind, type_id))
 
     def integer_id(self, value: YamlValue | None, what: str, where: Position) -> int | None:
         text = self.text(value, what, required_at=where)

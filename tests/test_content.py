@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections import Counter
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -75,28 +75,33 @@ def test_strict_check_passes_with_no_warnings(run_cli: Callable[..., Any]) -> No
     assert result.out.strip().endswith("cards OK")
 
 
-def test_deck_reads_without_warnings(bundled: tuple[Deck, ProblemLog]) -> None:
-    deck, log = bundled
-    assert deck.cards
-    assert [p.format() for p in log.problems] == []
+# The integrity rules (unique ids, known sources, no blank field, a source on every
+# card) are the validator's; these prove it enforces each one on this very deck,
+# so a card added in breach of a rule fails the check above.
+BREACHES = {
+    "a repeated id": (("id: kulak\n", "id: collectivization\n"), "duplicate id"),
+    "an unknown source": (("source: archive-exhibit\n", "source: archive-exhibt\n"), "unknown source 'archive-exhibt'"),
+    "a blank field": (("term: Kulak\n", "term: ''\n"), "'term' is empty"),
+    "a card without a source": (("    source: fiveable\n", ""), "no source"),
+}
 
 
-def test_card_ids_are_unique(deck: Deck) -> None:
-    repeated = [card_id for card_id, n in Counter(c.id for c in deck.cards).items() if n > 1]
-    assert repeated == []
-
-
-def test_every_card_cites_a_listed_source(deck: Deck) -> None:
-    uncited = [_where(c) for c in deck.cards if not c.sources]
-    unknown = [f"{_where(c)} cites '{s.key}'" for c in deck.cards for s in c.sources
-               if deck.sources.get(s.key) is not s]
-    assert uncited == [] and unknown == []
-
-
-def test_no_required_field_is_blank(deck: Deck) -> None:
-    blank = [f"{_where(c)}: {name}" for c in deck.cards
-             for name in c.TEXT_FIELDS if not getattr(c, name).strip()]
-    assert blank == []
+@pytest.mark.parametrize("breach", sorted(BREACHES))
+def test_the_check_refuses_a_card_that_breaks_an_integrity_rule(
+        breach: str, run_cli: Callable[..., Any], tmp_path: Path) -> None:
+    (old, new), message = BREACHES[breach]
+    cards = tmp_path / "cards"
+    shutil.copytree(CARDS, cards)
+    # Keep the saved source texts reachable from the copy, as they are from cards/.
+    for source_file in (cards / "sources.yaml",):
+        source_file.write_text(source_file.read_text().replace("../../shared", str(CARDS.parent.parent / "shared")))
+    target = cards / "collectivization.yaml"
+    text = target.read_text()
+    assert old in text, f"the deck no longer has {old!r}: update this test"
+    target.write_text(text.replace(old, new, 1))
+    result = run_cli(cards, "--check", "--strict")
+    assert result.code == 1
+    assert message in result.err
 
 
 def test_every_source_has_a_title_and_is_cited(deck: Deck) -> None:
