@@ -27,6 +27,10 @@ def seconds(value: float | None) -> str:
     return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
 
 
+def megabytes(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f} MB"
+
+
 def ratio(ours: float | None, theirs: float | None) -> str:
     return f"{ours / theirs:.2f}x" if ours is not None and theirs else "–"
 
@@ -52,8 +56,9 @@ def render(results: list[SizeResult], bundled: Runs, repeat: int, load: str) -> 
         row("`--check` (process)", r.check.best)
         row("`--only apkg` (process)", r.apkg_only.best, r.floor_apkg.best, peer.best if peer else None)
         row(f"whole build: {' + '.join(r.formats)} (process)", r.build.best, r.floor.best)
-        row("peak memory, whole build", r.build.peak_mb, r.floor.peak_mb, peer.peak_mb if peer else None,
-            unit=lambda mb: "–" if mb is None else f"{mb:.0f} MB")
+        row("peak memory, whole build", r.build.peak_mb, r.floor.peak_mb, unit=megabytes)
+        row("peak memory, `--only apkg`", r.apkg_only.peak_mb, r.floor_apkg.peak_mb,
+            peer.peak_mb if peer else None, unit=megabytes)
     lines += ["", f"Bundled deck, `python build.py` (start-up included): {seconds(bundled.best)}.", ""]
     lines += targets(results, bundled)
     return "\n".join(lines) + "\n"
