@@ -1,0 +1,58 @@
+"""The benchmark measures what it says: a clean synthetic deck, and a floor writing the same notes."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from bench.floor import write_apkg, write_floor_input
+from bench.generate import generate
+from bench.run import printed_faces
+
+CARDS = 300
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """A synthetic deck of 300 cards, built once into its .apkg."""
+    folder = tmp_path_factory.mktemp("bench")
+    cards, markdown = generate(folder / "deck", CARDS, seed=7)
+    assert len(list(markdown.rglob("*.md"))) == 1
+    return cards
+
+
+def notes(package: Path) -> list[tuple]:
+    """Every note of an .apkg as (guid, note type, fields, tags, deck name), in GUID order."""
+    with zipfile.ZipFile(package) as archive:
+        database = package.with_suffix(".anki2")
+        database.write_bytes(archive.read("collection.anki2"))
+    with sqlite3.connect(database) as db:
+        decks = {int(k): v["name"] for k, v in json.loads(db.execute("SELECT decks FROM col").fetchone()[0]).items()}
+        rows = db.execute("SELECT n.guid, n.mid, n.flds, n.tags, MIN(c.did) FROM notes n JOIN cards c ON c.nid = n.id "
+                          "GROUP BY n.id ORDER BY n.guid").fetchall()
+    return [(guid, mid, flds, tags.split(), decks[did]) for guid, mid, flds, tags, did in rows]
+
+
+def test_the_synthetic_deck_is_clean_and_has_every_kind(built, run_cli, tmp_path):
+    result = run_cli(built, "--check")
+    assert result.code == 0 and result.err == ""  # no warnings: every card reaches the builders
+    assert f"{CARDS} cards OK" in result.out
+    text = "".join(p.read_text() for p in built.glob("part-*.yaml"))
+    for kind in ("term", "date", "quote", "figure", "fact"):
+        assert f"kind: {kind}\n" in text
+
+
+def test_the_floor_writes_the_very_notes_factdeck_writes(built, run_cli, tmp_path):
+    result = run_cli(built, "--out", tmp_path, "--only", "apkg")
+    assert result.code == 0, result.err
+    ours = tmp_path / "benchmark.apkg"
+    data_file = tmp_path / "floor.json"
+    assert write_floor_input(ours, printed_faces(built), data_file) == CARDS
+    floor = tmp_path / "floor.apkg"
+    write_apkg(json.loads(data_file.read_text()), floor, epoch=1700000000)
+    assert notes(floor) == notes(ours)
+    assert len(notes(ours)) == CARDS
