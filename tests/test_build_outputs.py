@@ -46,3 +46,19 @@ def test_write_all_keeps_the_order_of_its_jobs_and_raises_what_a_builder_raised(
     assert (tmp_path / "3.txt").read_text() == "5"
     with pytest.raises(OSError, match="disk full"):
         write_all(deck, [*jobs, (Broken(None, BuildOptions(epoch=0)), tmp_path / "x.txt")])  # type: ignore[arg-type]
+
+
+def test_every_bundled_builder_is_named_in_builtin_formats():
+    """--only's choices and lazy imports come from BUILTIN_FORMATS: a builder left out of it
+    would silently never be built. Import every module of the package and compare."""
+    import importlib
+    import pkgutil
+
+    import factdeck.builders as package
+    from factdeck.builders import BUILDERS, BUILTIN_FORMATS
+
+    for module in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"{package.__name__}.{module.name}")
+    bundled = {name: cls.__module__.rsplit(".", 1)[-1] for name, cls in BUILDERS.items()
+               if cls.__module__.startswith(package.__name__)}
+    assert bundled == BUILTIN_FORMATS
