@@ -140,13 +140,13 @@ def template_folder(args: argparse.Namespace) -> Path:
 
 
 def report(problems: list[Problem], quiet: bool = False) -> None:
-    """Print problems sorted, then a one-line count; warnings alone print nothing under --quiet."""
-    if not problems:
-        return
-    for problem in sorted(problems, key=Problem.sort_key):
+    """Print problems sorted, then a one-line count of errors and warnings; notes only when not quiet."""
+    shown = [p for p in problems if not (quiet and p.severity is Severity.NOTE)]
+    for problem in sorted(shown, key=Problem.sort_key):
         print(problem.format(), file=sys.stderr)
     errors = sum(p.severity is Severity.ERROR for p in problems)
-    warnings = len(problems) - errors
+    warnings = sum(p.severity is Severity.WARNING for p in problems)
     parts = [f"{errors} error{'s' * (errors != 1)}"] if errors else []
     parts += [f"{warnings} warning{'s' * (warnings != 1)}"] if warnings else []
-    print(f"factdeck: {', '.join(parts)}", file=sys.stderr)
+    if parts:
+        print(f"factdeck: {', '.join(parts)}", file=sys.stderr)

@@ -151,7 +151,3 @@ class Deck:
             seen.setdefault(card.deck, None)
         return tuple(seen)
 
-
-def card_field_names(kind: type[Card]) -> list[str]:
-    """Every dataclass field of a card kind, common ones first."""
-    return [f.name for f in fields(kind)]

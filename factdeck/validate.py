@@ -131,6 +131,7 @@ class Validator(FieldReader):
         self.broken_sources = set()
         self.duplicates(entries, "source key")
         result = {}
+        unread: list[tuple[str, Position, str]] = []
         for key, raw in entries.entries.items():
             key_position = entries.key_positions[key]
             if not ID_PATTERN.match(key):
@@ -151,10 +152,26 @@ class Validator(FieldReader):
                 values["url"] = ""
             text_file = values.pop("text_file")
             del values["title"]
-            result[key] = Source(key=key, title=title, position=key_position,
-                                 text_file=(loaded.path.parent / text_file) if text_file else None,
-                                 **values)
+            path = loaded.path.parent / text_file if text_file else None
+            if path is not None and not path.is_file():
+                unread.append((key, node.get("text_file").position, text_file))  # type: ignore[union-attr]
+            result[key] = Source(key=key, title=title, position=key_position, text_file=path, **values)
+        self.note_unread_texts(unread)
         return result
+
+    def note_unread_texts(self, unread: list[tuple[str, Position, str]]) -> None:
+        """Say once that quotes go unchecked: a typo in a path would otherwise switch the check off unseen.
+
+        A note, not a warning: a saved page may be absent on purpose (not
+        redistributable), and a clone without it must still build under --strict.
+        """
+        if not unread:
+            return
+        keys = ", ".join(f"'{key}'" for key, _, _ in unread)
+        first = unread[0]
+        self.log.note(first[1], f"saved text of {keys} not found (looked for {first[2]}"
+                                f"{' and more' if len(unread) > 1 else ''}); quotes citing "
+                                f"{'it' if len(unread) == 1 else 'them'} are not checked word for word")
 
     # --- card files ----------------------------------------------------------
     def card_file(self, loaded: LoadedFile, root_deck: str, sources: dict[str, Source]) -> list[Card]:
@@ -272,6 +289,3 @@ def check_unique_ids(cards: list[Card], log: ProblemLog) -> None:
         else:
             first[card.id] = card
 
-
-def source_files_missing(sources: dict[str, Source]) -> list[Path]:
-    return [s.text_file for s in sources.values() if s.text_file is not None and not s.text_file.is_file()]
