@@ -108,7 +108,7 @@ def run(args: argparse.Namespace, builders: dict) -> list[Problem]:
         if not args.quiet:
             print(f"{display_path(args.cards)}: {len(deck.cards)} cards OK")
         return log.problems
-    from .templating import make_environment  # Jinja is for building: ``--check`` starts without it
+    from .templating import make_environment, template_errors  # ``--check`` starts without Jinja
 
     env = make_environment(template_folder(args))
     options = BuildOptions(epoch=build_epoch(args.cards, template_folder(args)), strict=args.strict, log=log,
@@ -116,7 +116,7 @@ def run(args: argparse.Namespace, builders: dict) -> list[Problem]:
     default = sorted(name for name, builder in builders.items() if builder.by_default)
     names = list(dict.fromkeys((args.only or default) + ["preview"] * args.preview))
     summaries = []
-    with OutputFolder(args.out) as outputs:  # all outputs or none: a failure leaves dist/ as it was
+    with OutputFolder(args.out) as outputs, template_errors():  # all outputs or none
         for name in names:
             builder = builders[name](env, options)
             target = args.out / f"{deck.settings.slug}{builder.suffix}"

@@ -7,7 +7,6 @@ and validation carries on, so one run lists every mistake in the deck.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from .errors import Position, ProblemLog
 from .load import LoadedFile, YamlList, YamlMap, YamlText, YamlValue

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..model import CARD_KINDS, Deck, Source
-from ..templating import html_text
+from ..templating import html_text, render_block
 from . import Builder, register
 
 if TYPE_CHECKING:
@@ -98,8 +98,8 @@ class AnkiBuilder(Builder):
         templates = []
         for card in spec.cards:
             page = self.env.get_template(f"anki/{card.template}")
-            context = page.new_context({"deck": deck, "kind": kind, "title": card.title})
-            front, back = ("".join(page.blocks[side](context)).strip() for side in ("front", "back"))
+            variables = {"deck": deck, "kind": kind, "title": card.title}
+            front, back = (render_block(page, side, variables).strip() for side in ("front", "back"))
             templates.append({"name": card.title, "qfmt": front, "afmt": back})
         return genanki.Model(
             deck.settings.note_type_ids[kind] + spec.version - 1,

@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 from ..model import Card, Deck
+from ..templating import call_macro
 from . import Builder, register
 
 CSV_COLUMNS = ("Front", "Back", "Note", "Source", "Tags", "Deck", "GUID")
@@ -29,12 +30,11 @@ class TextBuilder(Builder):
     by_default = False
 
     def sides(self, card: Card) -> tuple[str, str]:
-        macros = self.env.get_template("text/card.txt").module
-        return str(macros.front(card)).strip(), str(macros.back(card)).strip()  # type: ignore[attr-defined]
+        template = self.env.get_template("text/card.txt")
+        return call_macro(template, "front", card).strip(), call_macro(template, "back", card).strip()
 
     def citation(self, card: Card) -> str:
-        macros = self.env.get_template("text/card.txt").module
-        return str(macros.citation(card.sources)).strip()  # type: ignore[attr-defined]
+        return call_macro(self.env.get_template("text/card.txt"), "citation", card.sources).strip()
 
 
 @register
