@@ -233,7 +233,8 @@ class Validator(FieldReader):
         if not card_id or any(not texts[name] for name in kind.TEXT_FIELDS):
             return None
         return kind(id=card_id, deck=deck, sources=tuple(cited), position=raw.position,
-                    tags=tags, note=note, **texts)
+                    tags=tags, note=note, **texts,
+                    field_positions={name: value.position for name, value in raw.entries.items()})
 
     def card_id(self, raw: YamlMap) -> tuple[str, str | None]:
         """The card's id ("" when unusable) and the label its messages carry."""
