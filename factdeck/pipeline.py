@@ -63,6 +63,8 @@ def read_deck(cards_dir: Path, strict: bool = False) -> tuple[Deck, ProblemLog]:
     root = settings.name if settings else "Deck"
     for path in files:
         cards.extend(validator.card_file(load_yaml_file(path, log), root, sources))
+    if files and not cards and not log.errors:
+        log.warning(Position(display_path(cards_dir)), "the deck has no cards: the outputs would be empty")
     check_unique_ids(cards, log)
     lint_cards(cards, log)
     log.raise_if_errors(strict)

@@ -58,6 +58,10 @@ class Validator(FieldReader):
             return None
         self.record(node, SETTINGS_FIELDS, "deck settings")
         name = self.text(node.get("name"), "name", required_at=node.position)
+        if name and not all(part.strip() for part in name.split("::")):
+            self.log.error(node.get("name").position,  # type: ignore[union-attr]
+                           f"'name': {quoted(name)} has an empty part between '::' separators")
+            name = ""
         namespace = self.text(node.get("guid_namespace"), "guid_namespace", required_at=node.position)
         deck_id = self.integer_id(node.get("deck_id"), "deck_id", node.position)
         type_ids: dict[str, int | None] = {}
@@ -182,6 +186,10 @@ class Validator(FieldReader):
             return []
         self.record(top, CARD_FILE_FIELDS, "a card file")
         subdeck = self.text(top.get("deck"), "deck", required_at=top.position)
+        if subdeck and not all(part.strip() for part in subdeck.split("::")):
+            self.log.error(top.get("deck").position,  # type: ignore[union-attr]
+                           f"'deck': {quoted(subdeck)} has an empty part between '::' separators")
+            subdeck = ""
         deck = f"{root_deck}::{subdeck}" if subdeck else root_deck
         file_tags = self.tags(top.get("tags"))
         raw_cards = top.get("cards")

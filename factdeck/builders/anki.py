@@ -89,7 +89,8 @@ class AnkiBuilder(Builder):
                 guid=genanki.guid_for(settings.guid_namespace, card.id)))
         self._write_package(list(anki_decks.values()), target)
         cards = sum(len(NOTE_TYPES[c.kind].cards) for c in deck.cards)
-        return f"{len(deck.cards)} notes, {cards} Anki cards in {len(anki_decks)} decks"
+        return (f"{len(deck.cards)} note{'s' * (len(deck.cards) != 1)}, {cards} Anki card{'s' * (cards != 1)} "
+                f"in {len(anki_decks)} deck{'s' * (len(anki_decks) != 1)}")
 
     def _model(self, deck: Deck, kind: str, spec: NoteType) -> genanki.Model:
         import genanki

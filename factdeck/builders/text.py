@@ -21,7 +21,8 @@ from ..templating import call_macro
 from . import Builder, register
 
 CSV_COLUMNS = ("Front", "Back", "Note", "Source", "Tags", "Deck", "GUID")
-_BREAKS = re.compile(r"[\t\r\n]+")
+# Everything str.splitlines() would break at, so one card stays one line in any reader.
+_BREAKS = re.compile(r"[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]+")
 
 
 class TextBuilder(Builder):
@@ -58,7 +59,7 @@ class CsvBuilder(TextBuilder):
                 front, back = self.sides(card)
                 writer.writerow([front, back, card.note, self.citation(card), " ".join(card.tags), card.deck,
                                  guid(namespace, card)])
-        return f"{len(deck.cards)} rows ({', '.join(CSV_COLUMNS)})"
+        return f"{len(deck.cards)} row{'s' * (len(deck.cards) != 1)} ({', '.join(CSV_COLUMNS)})"
 
 
 @register
@@ -72,7 +73,7 @@ class TsvBuilder(TextBuilder):
             for card in deck.cards:
                 # A tab or line break inside a field would start a new column or card.
                 stream.write("\t".join(_BREAKS.sub(" ", side) for side in self.sides(card)) + "\n")
-        return f"{len(deck.cards)} rows (front, back)"
+        return f"{len(deck.cards)} row{'s' * (len(deck.cards) != 1)} (front, back)"
 
 
 def guid(namespace: str, card: Card) -> str:
