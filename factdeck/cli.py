@@ -24,7 +24,7 @@ def parser(builder_names: list[str]) -> argparse.ArgumentParser:
         description="Build YAML fact cards into an Anki deck (.apkg) and printable double-sided cards (.pdf).",
         epilog="Other commands: 'factdeck new DIR' starts a deck repository, 'factdeck schema [DIR]' "
                "writes JSON Schemas for editors; 'factdeck build ...' is the same as 'factdeck ...'. "
-               "Exit codes: 0 built, 1 errors in the cards, 2 usage or I/O error.",
+               "Exit codes: 0 built, 1 errors in the cards or templates, 2 usage or I/O error.",
     )
     p.add_argument("cards", nargs="?", default="cards", type=Path, metavar="CARDS_DIR",
                    help="folder with deck.yaml, sources.yaml and card files (default: cards)")
