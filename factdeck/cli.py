@@ -25,7 +25,7 @@ def parser(builder_names: list[str]) -> argparse.ArgumentParser:
         description="Build YAML fact cards into an Anki deck (.apkg) and printable double-sided cards (.pdf).",
         epilog="Other commands: 'factdeck new DIR' starts a deck repository, 'factdeck schema [DIR]' "
                "writes JSON Schemas for editors; 'factdeck build ...' is the same as 'factdeck ...'. "
-               "Exit codes: 0 built, 1 errors in the cards, 2 usage or I/O error.",
+               "Exit codes: 0 built, 1 errors in the cards or templates, 2 usage or I/O error.",
     )
     p.add_argument("cards", nargs="?", default="cards", type=Path, metavar="CARDS_DIR",
                    help="folder with deck.yaml, sources.yaml and card files (default: cards)")
@@ -110,14 +110,14 @@ def run(args: argparse.Namespace, progress: Progress) -> list[Problem]:
         if not args.quiet:
             print(f"{display_path(args.cards)}: {len(deck.cards)} cards OK")
         return log.problems
-    from .templating import make_environment  # Jinja is for building: ``--check`` starts without it
+    from .templating import make_environment, template_errors  # ``--check`` starts without Jinja
 
     env = make_environment(template_folder(args))
     options = BuildOptions(epoch=build_epoch(args.cards, template_folder(args)), strict=args.strict, log=log,
                            print=args.print, progress=progress)
     names = list(dict.fromkeys((args.only or default_formats()) + ["preview"] * args.preview))
     targets, jobs = [], []
-    with OutputFolder(args.out) as outputs:  # all outputs or none: a failure leaves dist/ as it was
+    with OutputFolder(args.out) as outputs, template_errors():  # all outputs or none
         for name in names:
             builder = load_builder(name)(env, options)
             targets.append(args.out / f"{deck.settings.slug}{builder.suffix}")
@@ -143,13 +143,13 @@ def template_folder(args: argparse.Namespace) -> Path:
 
 
 def report(problems: list[Problem], quiet: bool = False) -> None:
-    """Print problems sorted, then a one-line count; warnings alone print nothing under --quiet."""
-    if not problems:
-        return
-    for problem in sorted(problems, key=Problem.sort_key):
+    """Print problems sorted, then a one-line count of errors and warnings; notes only when not quiet."""
+    shown = [p for p in problems if not (quiet and p.severity is Severity.NOTE)]
+    for problem in sorted(shown, key=Problem.sort_key):
         print(problem.format(), file=sys.stderr)
     errors = sum(p.severity is Severity.ERROR for p in problems)
-    warnings = len(problems) - errors
+    warnings = sum(p.severity is Severity.WARNING for p in problems)
     parts = [f"{errors} error{'s' * (errors != 1)}"] if errors else []
     parts += [f"{warnings} warning{'s' * (warnings != 1)}"] if warnings else []
-    print(f"factdeck: {', '.join(parts)}", file=sys.stderr)
+    if parts:
+        print(f"factdeck: {', '.join(parts)}", file=sys.stderr)

@@ -17,6 +17,7 @@ from pathlib import Path
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"  # information that never fails a build, even under --strict
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -50,7 +51,7 @@ class Problem:
     def format(self) -> str:
         """Render as ``file:line:col: [warning: ]card 'id': message``."""
         where = str(self.position)
-        label = "warning: " if self.severity is Severity.WARNING else ""
+        label = "" if self.severity is Severity.ERROR else f"{self.severity.value}: "
         about = f"card '{self.card_id}': " if self.card_id else ""
         return f"{where}: {label}{about}{self.message}"
 
@@ -83,19 +84,19 @@ class ProblemLog:
     def warning(self, position: Position, message: str, card_id: str | None = None) -> None:
         self.problems.append(Problem(position, message, card_id, Severity.WARNING))
 
+    def note(self, position: Position, message: str, card_id: str | None = None) -> None:
+        self.problems.append(Problem(position, message, card_id, Severity.NOTE))
+
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity is Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity is Severity.WARNING]
 
     def raise_if_errors(self, strict: bool = False) -> None:
         """Raise with all problems when there is an error (or any warning under ``strict``)."""
         problems = self.problems
         if strict:
-            problems = [replace(p, severity=Severity.ERROR) for p in problems]
+            problems = [replace(p, severity=Severity.ERROR) if p.severity is Severity.WARNING else p
+                        for p in problems]
         if any(p.severity is Severity.ERROR for p in problems):
             raise FactdeckError(problems)
 

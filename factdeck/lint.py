@@ -33,19 +33,20 @@ def lint_cards(cards: list[Card], log: ProblemLog) -> None:
     seen_fronts: dict[tuple[str, str], Card] = {}
     source_texts: dict[Path, str | None] = {}
     for card in cards:
-        answer = getattr(card, ANSWER_FIELDS[card.kind])
+        answer_field = ANSWER_FIELDS[card.kind]
+        answer = getattr(card, answer_field)
         if len(answer) > LONG_ANSWER_CHARS:
-            log.warning(card.position, f"answer '{ANSWER_FIELDS[card.kind]}' is {len(answer)} characters; "
+            log.warning(card.where(answer_field), f"'{answer_field}' is {len(answer)} characters; "
                                        f"keep answers under {LONG_ANSWER_CHARS} (split the card?)", card.id)
         if isinstance(card, TermCard) and _contains_term(card.definition, card.term):
-            log.warning(card.position, f"the definition contains the term '{card.term}', "
+            log.warning(card.where("definition"), f"the definition contains the term '{card.term}', "
                                        "which gives the answer away on the reverse card", card.id)
         identity = IDENTITY_FIELDS[card.kind]
         words = _words(getattr(card, identity))
         key = (card.kind, words)
         if words and key in seen_fronts:
             other = seen_fronts[key]
-            log.warning(card.position, f"near-duplicate of card '{other.id}' ({other.position}): "
+            log.warning(card.where(identity), f"near-duplicate of card '{other.id}' ({other.where(identity)}): "
                                        f"the same {identity} apart from case and punctuation", card.id)
         else:
             seen_fronts[key] = card
@@ -82,7 +83,7 @@ def _check_quote(card: QuoteCard, cache: dict[Path, str | None], log: ProblemLog
     for piece in pieces:
         if not any(piece in text for text in texts):
             shown = piece if len(piece) <= 60 else piece[:57] + "..."
-            log.warning(card.position, f"quote not found word for word in the text of "
+            log.warning(card.where("quote"), f"quote not found word for word in the text of "
                                        f"{', '.join(repr(s.key) for s in card.sources)}: \"{shown}\"", card.id)
             return
 

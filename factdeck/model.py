@@ -8,7 +8,8 @@ adding it here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
@@ -45,10 +46,16 @@ class Card:
     position: Position
     tags: tuple[str, ...] = ()
     note: str = ""
+    # Where each field's value stands, so a message can point at the field, not the card.
+    field_positions: Mapping[str, Position] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def kind(self) -> str:
         return self.KIND
+
+    def where(self, name: str) -> Position:
+        """The position of field ``name``'s value, or of the card when the field is not written."""
+        return self.field_positions.get(name, self.position)
 
     def texts(self) -> dict[str, str]:
         """The kind's own text fields by name, in declared order."""
@@ -151,7 +158,3 @@ class Deck:
             seen.setdefault(card.deck, None)
         return tuple(seen)
 
-
-def card_field_names(kind: type[Card]) -> list[str]:
-    """Every dataclass field of a card kind, common ones first."""
-    return [f.name for f in fields(kind)]

@@ -8,6 +8,7 @@ are deleted and the output folder is exactly as it was.
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
 from pathlib import Path
 from types import TracebackType
@@ -66,12 +67,49 @@ class OutputFolder:
         return next((target for target, temporary in self.temporaries.items() if temporary == path), path)
 
     def _commit(self) -> None:
-        for target, temporary in list(self.temporaries.items()):
-            os.chmod(temporary, 0o644)  # mkstemp makes 0600; outputs are ordinary files
-            os.replace(temporary, target)
-            del self.temporaries[target]
+        """Rename every temporary over its target; if one rename fails, put back what was there.
+
+        Each existing target is first hard-linked to a backup name, so a
+        failure half-way through restores the folder as it was before the build.
+        """
+        backups: dict[Path, Path | None] = {}
+        placed: list[Path] = []
+        try:
+            for target in self.temporaries:
+                backups[target] = _link_aside(target)
+            for target, temporary in self.temporaries.items():
+                os.chmod(temporary, 0o644)  # mkstemp makes 0600; outputs are ordinary files
+                os.replace(temporary, target)
+                placed.append(target)
+        except OSError:
+            for target in placed:
+                backup = backups.get(target)
+                if backup is None:
+                    target.unlink(missing_ok=True)
+                else:
+                    os.replace(backup, target)
+            raise
+        finally:
+            for backup in backups.values():
+                if backup is not None:
+                    backup.unlink(missing_ok=True)
+        self.temporaries.clear()
 
     def _discard(self) -> None:
         for temporary in self.temporaries.values():
             temporary.unlink(missing_ok=True)
         self.temporaries.clear()
+
+
+def _link_aside(target: Path) -> Path | None:
+    """A second name for ``target``'s current file (None when there is none yet)."""
+    if not target.exists():
+        return None
+    backup = target.with_name(f".{target.name}.{secrets.token_hex(6)}.old")
+    try:
+        os.link(target, backup)
+    except OSError:  # a file system without hard links: a copy does as well
+        import shutil
+
+        shutil.copy2(target, backup)
+    return backup

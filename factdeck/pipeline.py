@@ -70,6 +70,8 @@ def read_deck(cards_dir: Path, strict: bool = False, progress: Progress | None =
     for path in files:
         cards.extend(validator.card_file(load_yaml_file(path, log), root, sources))
         progress.advance()
+    if files and not cards and not log.errors:
+        log.warning(Position(display_path(cards_dir)), "the deck has no cards: the outputs would be empty")
     progress.stage("checking cards")
     check_unique_ids(cards, log)
     lint_cards(cards, log)

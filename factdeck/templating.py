@@ -9,11 +9,17 @@ Anki's ``{{Field}}`` and Typst's braces and brackets pass through untouched.
 from __future__ import annotations
 
 import json
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
+
+from .errors import FactdeckError, Position, Problem
+from .load import display_path
 
 if TYPE_CHECKING:
     import jinja2
@@ -61,6 +67,57 @@ def typst_string(text: str) -> Markup:
 def yaml_string(text: str) -> str:
     """Text as a YAML double-quoted scalar (JSON's string syntax is valid YAML), for generated files."""
     return json.dumps(text, ensure_ascii=False)
+
+
+@contextmanager
+def template_errors() -> Iterator[None]:
+    """Turn a broken template (a user's override, say) into a problem at its file and line.
+
+    Jinja's syntax errors carry their place; for errors while rendering (an
+    undefined name, a missing macro) Jinja rewrites the traceback so that the
+    template's own frame names its file and line.
+    """
+    import jinja2
+
+    try:
+        yield
+    except jinja2.TemplateSyntaxError as error:
+        where = Position(display_path(Path(error.filename)) if error.filename else str(error.name), error.lineno)
+        raise FactdeckError([Problem(where, f"template syntax error: {error.message}")]) from None
+    except jinja2.TemplateNotFound as error:
+        raise FactdeckError([Problem(Position("templates"), f"template not found: {error.name}")]) from None
+    except (jinja2.TemplateError, MissingBlock) as error:
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if not f.filename.endswith(".py")]
+        where = (Position(display_path(Path(frames[-1].filename)), frames[-1].lineno or 0) if frames
+                 else getattr(error, "position", Position("templates")))
+        raise FactdeckError([Problem(where, f"template error: {error}")]) from None
+
+
+class MissingBlock(Exception):
+    """A card template without one of the blocks its builder renders."""
+
+    def __init__(self, template: jinja2.Template, block: str) -> None:
+        self.position = Position(display_path(Path(template.filename)) if template.filename else str(template.name))
+        super().__init__(f"no '<% block {block} %>' in this template")
+
+
+def render_block(template: jinja2.Template, block: str, variables: dict[str, object]) -> str:
+    """One block of a template, rendered alone (each Anki card template has a front and a back)."""
+    if block not in template.blocks:
+        raise MissingBlock(template, block)
+    try:
+        return "".join(template.blocks[block](template.new_context(variables)))
+    except Exception:
+        # Outside render(), Jinja does not map the traceback to template lines by itself.
+        return template.environment.handle_exception()
+
+
+def call_macro(template: jinja2.Template, macro: str, *args: object) -> str:
+    """Call one of a template's macros from Python, with errors mapped to template lines."""
+    try:
+        return str(getattr(template.module, macro)(*args))
+    except Exception:
+        return template.environment.handle_exception()
 
 
 def make_environment(user_dir: Path | None = None) -> jinja2.Environment:

@@ -7,7 +7,6 @@ and validation carries on, so one run lists every mistake in the deck.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from .errors import Position, ProblemLog
 from .load import LoadedFile, YamlList, YamlMap, YamlText, YamlValue
@@ -59,6 +58,10 @@ class Validator(FieldReader):
             return None
         self.record(node, SETTINGS_FIELDS, "deck settings")
         name = self.text(node.get("name"), "name", required_at=node.position)
+        if name and not all(part.strip() for part in name.split("::")):
+            self.log.error(node.get("name").position,  # type: ignore[union-attr]
+                           f"'name': {quoted(name)} has an empty part between '::' separators")
+            name = ""
         namespace = self.text(node.get("guid_namespace"), "guid_namespace", required_at=node.position)
         deck_id = self.integer_id(node.get("deck_id"), "deck_id", node.position)
         type_ids: dict[str, int | None] = {}
@@ -131,6 +134,7 @@ class Validator(FieldReader):
         self.broken_sources = set()
         self.duplicates(entries, "source key")
         result = {}
+        unread: list[tuple[str, Position, str]] = []
         for key, raw in entries.entries.items():
             key_position = entries.key_positions[key]
             if not ID_PATTERN.match(key):
@@ -151,10 +155,26 @@ class Validator(FieldReader):
                 values["url"] = ""
             text_file = values.pop("text_file")
             del values["title"]
-            result[key] = Source(key=key, title=title, position=key_position,
-                                 text_file=(loaded.path.parent / text_file) if text_file else None,
-                                 **values)
+            path = loaded.path.parent / text_file if text_file else None
+            if path is not None and not path.is_file():
+                unread.append((key, node.get("text_file").position, text_file))  # type: ignore[union-attr]
+            result[key] = Source(key=key, title=title, position=key_position, text_file=path, **values)
+        self.note_unread_texts(unread)
         return result
+
+    def note_unread_texts(self, unread: list[tuple[str, Position, str]]) -> None:
+        """Say once that quotes go unchecked: a typo in a path would otherwise switch the check off unseen.
+
+        A note, not a warning: a saved page may be absent on purpose (not
+        redistributable), and a clone without it must still build under --strict.
+        """
+        if not unread:
+            return
+        keys = ", ".join(f"'{key}'" for key, _, _ in unread)
+        first = unread[0]
+        self.log.note(first[1], f"saved text of {keys} not found (looked for {first[2]}"
+                                f"{' and more' if len(unread) > 1 else ''}); quotes citing "
+                                f"{'it' if len(unread) == 1 else 'them'} are not checked word for word")
 
     # --- card files ----------------------------------------------------------
     def card_file(self, loaded: LoadedFile, root_deck: str, sources: dict[str, Source]) -> list[Card]:
@@ -166,6 +186,10 @@ class Validator(FieldReader):
             return []
         self.record(top, CARD_FILE_FIELDS, "a card file")
         subdeck = self.text(top.get("deck"), "deck", required_at=top.position)
+        if subdeck and not all(part.strip() for part in subdeck.split("::")):
+            self.log.error(top.get("deck").position,  # type: ignore[union-attr]
+                           f"'deck': {quoted(subdeck)} has an empty part between '::' separators")
+            subdeck = ""
         deck = f"{root_deck}::{subdeck}" if subdeck else root_deck
         file_tags = self.tags(top.get("tags"))
         raw_cards = top.get("cards")
@@ -217,7 +241,8 @@ class Validator(FieldReader):
         if not card_id or any(not texts[name] for name in kind.TEXT_FIELDS):
             return None
         return kind(id=card_id, deck=deck, sources=tuple(cited), position=raw.position,
-                    tags=tags, note=note, **texts)
+                    tags=tags, note=note, **texts,
+                    field_positions={name: value.position for name, value in raw.entries.items()})
 
     def card_id(self, raw: YamlMap) -> tuple[str, str | None]:
         """The card's id ("" when unusable) and the label its messages carry."""
@@ -272,6 +297,3 @@ def check_unique_ids(cards: list[Card], log: ProblemLog) -> None:
         else:
             first[card.id] = card
 
-
-def source_files_missing(sources: dict[str, Source]) -> list[Path]:
-    return [s.text_file for s in sources.values() if s.text_file is not None and not s.text_file.is_file()]

@@ -32,7 +32,7 @@ class DeckFilter(watchfiles.DefaultFilter):
         if not super().__call__(change, path):
             return False
         resolved = Path(path).resolve()
-        return resolved.suffix in YAML_SUFFIXES or self.templates in resolved.parents
+        return resolved.suffix.lower() in YAML_SUFFIXES or self.templates in resolved.parents
 
 
 def changes(cards: Path, templates: Path, **options: Any) -> Iterator[Changes]:

@@ -171,7 +171,7 @@ def _colon(f: _Failure) -> Described:
         return f.at(f.line - 1, 0), "a key needs a space after its colon: write 'key: value', not 'key:value'"
     start = _value_start(f.text)
     if start is not None and start < f.column:
-        return f.here, f"text containing ': ' must be put in quotes (\"...\")"
+        return f.here, "text containing ': ' must be put in quotes (\"...\")"
     return f.here, "this line is indented further than the field above it: line up a card's fields"
 
 

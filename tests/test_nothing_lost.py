@@ -146,3 +146,27 @@ def test_check_writes_nothing(case, run_cli) -> None:
     result = run_cli(cards, "--check", "--out", "dist")
     assert (result.code, result.out) == (0, "cards: 5 cards OK\n")
     assert sorted(p.name for p in Path().iterdir()) == ["cards"]
+
+
+def test_a_rename_failing_half_way_puts_the_earlier_outputs_back(built_once, run_cli, monkeypatch) -> None:
+    """The last step, renaming finished files into place, is all-or-nothing too."""
+    import os
+
+    import factdeck.output
+
+    cards, before = built_once
+    (cards / "cards.yaml").write_text((cards / "cards.yaml").read_text().replace("A collective farm.", "Changed."))
+    real_replace = os.replace
+    renamed: list[str] = []
+
+    def replace_then_fail(source, target):
+        if str(target).endswith(".pdf") and not str(source).endswith(".old"):
+            raise OSError(errno.EIO, "Input/output error", str(target))
+        renamed.append(str(target))
+        return real_replace(source, target)
+
+    monkeypatch.setattr(factdeck.output.os, "replace", replace_then_fail)
+    result = run_cli(cards, "--out", "dist")
+    assert result.code == 2 and "cannot write output" in result.err
+    assert any(name.endswith(".apkg") for name in renamed)  # the .apkg was placed, then put back
+    assert snapshot(Path("dist")) == before

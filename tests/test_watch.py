@@ -23,7 +23,8 @@ def test_card_files_and_templates_count_editor_files_and_outputs_do_not(tmp_path
     assert not relevant(Change.modified, str(tmp_path / "cards" / "notes.txt"))
 
 
-def test_saving_a_card_file_triggers_exactly_one_rebuild(root, tmp_path):
+def test_saving_a_card_file_rebuilds_with_the_new_text(root, tmp_path):
+    """The real watcher, end to end; 'once per change' is the fake-batch test's job below."""
     cards = root("minimal")
     stop = threading.Event()
     builds: list[str] = []
@@ -31,7 +32,7 @@ def test_saving_a_card_file_triggers_exactly_one_rebuild(root, tmp_path):
 
     def build() -> int:
         builds.append((cards / "cards.yaml").read_text())
-        stop.set()  # one rebuild seen: end the watch
+        stop.set()  # a rebuild seen: end the watch
         return 0
 
     def edit_once_watching(batches):

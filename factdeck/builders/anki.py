@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..model import CARD_KINDS, Deck, Source
-from ..templating import html_text
+from ..templating import html_text, render_block
 from . import Builder, register
 
 if TYPE_CHECKING:
@@ -100,7 +100,8 @@ class AnkiBuilder(Builder):
         progress.stage("apkg: writing package")
         self._write_package(list(anki_decks.values()), target)
         cards = sum(len(NOTE_TYPES[c.kind].cards) for c in deck.cards)
-        return f"{len(deck.cards)} notes, {cards} Anki cards in {len(anki_decks)} decks"
+        return (f"{len(deck.cards)} note{'s' * (len(deck.cards) != 1)}, {cards} Anki card{'s' * (cards != 1)} "
+                f"in {len(anki_decks)} deck{'s' * (len(anki_decks) != 1)}")
 
     def _model(self, deck: Deck, kind: str, spec: NoteType) -> genanki.Model:
         import genanki
@@ -109,8 +110,8 @@ class AnkiBuilder(Builder):
         templates = []
         for card in spec.cards:
             page = self.env.get_template(f"anki/{card.template}")
-            context = page.new_context({"deck": deck, "kind": kind, "title": card.title})
-            front, back = ("".join(page.blocks[side](context)).strip() for side in ("front", "back"))
+            variables = {"deck": deck, "kind": kind, "title": card.title}
+            front, back = (render_block(page, side, variables).strip() for side in ("front", "back"))
             templates.append({"name": card.title, "qfmt": front, "afmt": back})
         return genanki.Model(
             deck.settings.note_type_ids[kind] + spec.version - 1,

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import FactdeckError, Position, Problem
-from ..load import display_path
 from ..model import Deck
 from . import Builder, register
 from .print_layout import Layout, plan
@@ -60,20 +59,13 @@ class PdfBuilder(Builder):
 
     def compiler(self, deck: Deck, layout: Layout, root: Path, preview: bool) -> typst.Compiler:
         """Render the Typst source for ``layout`` and make a compiler over it."""
-        import jinja2
         import typst
 
-        try:
-            source = self.env.get_template(TEMPLATE).render(
-                deck=deck, cards=deck.cards, layout=layout, total=len(deck.cards),
-                card_width=layout.card[0], card_height=layout.card[1],
-                paper_width=layout.paper[0], paper_height=layout.paper[1],
-                built=datetime.fromtimestamp(self.options.epoch, timezone.utc), preview=preview)
-        except jinja2.TemplateSyntaxError as error:
-            where = Position(display_path(Path(error.filename)) if error.filename else TEMPLATE, error.lineno)
-            raise FactdeckError([Problem(where, f"print template: {error.message}")]) from None
-        except jinja2.TemplateError as error:
-            raise _template_problem(f"the print template failed: {error}") from None
+        source = self.env.get_template(TEMPLATE).render(
+            deck=deck, cards=deck.cards, layout=layout, total=len(deck.cards),
+            card_width=layout.card[0], card_height=layout.card[1],
+            paper_width=layout.paper[0], paper_height=layout.paper[1],
+            built=datetime.fromtimestamp(self.options.epoch, timezone.utc), preview=preview)
         main = root / "cards.typ"  # a file, not bytes: the binding's query needs a path
         main.write_text(source, encoding="utf-8")
         return typst.Compiler(str(main), root=str(root), font_paths=[], ignore_system_fonts=True)

@@ -17,10 +17,12 @@ import re
 from pathlib import Path
 
 from ..model import Card, Deck
+from ..templating import call_macro
 from . import Builder, register
 
 CSV_COLUMNS = ("Front", "Back", "Note", "Source", "Tags", "Deck", "GUID")
-_BREAKS = re.compile(r"[\t\r\n]+")
+# Everything str.splitlines() would break at, so one card stays one line in any reader.
+_BREAKS = re.compile(r"[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]+")
 
 
 class TextBuilder(Builder):
@@ -29,12 +31,11 @@ class TextBuilder(Builder):
     by_default = False
 
     def sides(self, card: Card) -> tuple[str, str]:
-        macros = self.env.get_template("text/card.txt").module
-        return str(macros.front(card)).strip(), str(macros.back(card)).strip()  # type: ignore[attr-defined]
+        template = self.env.get_template("text/card.txt")
+        return call_macro(template, "front", card).strip(), call_macro(template, "back", card).strip()
 
     def citation(self, card: Card) -> str:
-        macros = self.env.get_template("text/card.txt").module
-        return str(macros.citation(card.sources)).strip()  # type: ignore[attr-defined]
+        return call_macro(self.env.get_template("text/card.txt"), "citation", card.sources).strip()
 
 
 @register
@@ -58,7 +59,7 @@ class CsvBuilder(TextBuilder):
                 front, back = self.sides(card)
                 writer.writerow([front, back, card.note, self.citation(card), " ".join(card.tags), card.deck,
                                  guid(namespace, card)])
-        return f"{len(deck.cards)} rows ({', '.join(CSV_COLUMNS)})"
+        return f"{len(deck.cards)} row{'s' * (len(deck.cards) != 1)} ({', '.join(CSV_COLUMNS)})"
 
 
 @register
@@ -72,7 +73,7 @@ class TsvBuilder(TextBuilder):
             for card in deck.cards:
                 # A tab or line break inside a field would start a new column or card.
                 stream.write("\t".join(_BREAKS.sub(" ", side) for side in self.sides(card)) + "\n")
-        return f"{len(deck.cards)} rows (front, back)"
+        return f"{len(deck.cards)} row{'s' * (len(deck.cards) != 1)} (front, back)"
 
 
 def guid(namespace: str, card: Card) -> str:
