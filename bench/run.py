@@ -61,11 +61,13 @@ def printed_faces(cards: Path) -> list[tuple[str, str]]:
 
 
 def find_ankdown() -> str | None:
+    """The ankdown command beside this Python (a venv) or on PATH; None when not installed."""
     beside = Path(sys.executable).parent / "ankdown"
     return str(beside) if beside.exists() else shutil.which("ankdown")
 
 
 def measure_size(count: int, work: Path, repeat: int, ankdown: str | None, pdf_up_to: int) -> SizeResult:
+    """Generate a deck of ``count`` cards, then time factdeck, the floor and ankdown on it in turn."""
     folder = work / str(count)
     cards, markdown = generate(folder, count)
     out = folder / "dist"
