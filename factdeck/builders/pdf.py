@@ -1,23 +1,26 @@
 """The deck as printable double-sided study cards: Jinja -> Typst -> PDF.
 
 The layout (which face goes where on which page) comes from
-:mod:`print_layout`; the look of a face from ``templates/print/``. The whole
-deck is one Typst document compiled once. Typst is given only the fonts it
-ships with (no system fonts) and an empty folder as its root, so the PDF is
-the same on every machine and no card text can reach a file.
+:mod:`print_layout`; the look of a face from ``templates/print/``. A deck
+of up to ``pdf_chunks.SHEETS_PER_CHUNK`` sheets is one Typst document compiled
+here; a larger one is compiled in chunks of whole sheets in worker processes
+and joined (:mod:`pdf_chunks`), so memory stays bounded. Typst is given only
+the fonts it ships with (no system fonts) and an empty folder as its root, so
+the PDF is the same on every machine and no card text can reach a file.
 """
 
 from __future__ import annotations
 
-import json
 import tempfile
+from collections.abc import Iterator
+from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import FactdeckError, Position, Problem
 from ..model import Deck
-from . import Builder, register
+from . import Builder, pdf_chunks, register
 from .print_layout import Layout, plan
 
 if TYPE_CHECKING:  # imported where used: ``--check`` must start without Typst or Jinja
@@ -37,11 +40,16 @@ class PdfBuilder(Builder):
         progress = self.options.progress
         progress.stage("pdf: writing the layout")
         layout = self.layout(deck)
-        with tempfile.TemporaryDirectory() as root:
-            compiler = self.compiler(deck, layout, Path(root), preview=False)
-            progress.stage(f"pdf: typesetting {len(layout.pages)} pages")
-            target.write_bytes(self.compile(compiler, format="pdf"))
-            overflows = json.loads(compiler.query("<factdeck-overflow>", field="value", format="json"))
+        chunks = pdf_chunks.split(layout, pdf_chunks.SHEETS_PER_CHUNK)
+        if len(chunks) == 1:  # one compile here: no worker to start
+            with tempfile.TemporaryDirectory() as root:
+                compiler = pdf_chunks.typst_compiler(self.source(deck, layout, preview=False), Path(root))
+                progress.stage(f"pdf: typesetting {len(layout.pages)} pages")
+                target.write_bytes(self.compile(compiler, format="pdf"))
+                overflows = pdf_chunks.overflows(compiler)
+        else:
+            progress.stage(f"pdf: typesetting {len(layout.pages)} pages in {len(chunks)} parts")
+            overflows = self.compile_chunks(deck, chunks, target)
         for overflow in overflows:  # reported by the template's fitted() when even the smallest size fails
             card = deck.cards[overflow["card"]]
             self.options.log.warning(
@@ -54,21 +62,39 @@ class PdfBuilder(Builder):
                 f"({len(layout.pages)} pages, {layout.per_sheet} cards of {layout.card[0]:g} x "
                 f"{layout.card[1]:g} mm a sheet, duplex {opts.duplex})")
 
+    def compile_chunks(self, deck: Deck, chunks: list[Layout], target: Path) -> list[dict[str, object]]:
+        """Compile each chunk in a worker process and join their PDFs into ``target``; the overflows."""
+        sources = [self.source(deck, chunk, preview=False) for chunk in chunks]
+        overflows: list[dict[str, object]] = []
+        warnings: list[str] = []
+
+        def pdfs(results: Iterator[pdf_chunks.ChunkResult]) -> Iterator[bytes]:
+            for result in results:
+                if result.error is not None:
+                    raise _typst_error(result.error)
+                overflows.extend(result.overflows)
+                warnings.extend(w for w in result.warnings if w not in warnings)  # each chunk says the same
+                yield result.pdf
+
+        with closing(pdf_chunks.compile_in_workers(sources, self.options.epoch)) as results:
+            try:
+                target.write_bytes(pdf_chunks.join(pdfs(results)))
+            except pdf_chunks.WorkerCrash:
+                raise _template_problem("Typst stopped without finishing the print layout (out of memory?); "
+                                        "try again with fewer cards or more memory") from None
+        self.log_typst_warnings(warnings)
+        return overflows
+
     def layout(self, deck: Deck) -> Layout:
         return plan(len(deck.cards), self.options.print)
 
-    def compiler(self, deck: Deck, layout: Layout, root: Path, preview: bool) -> typst.Compiler:
-        """Render the Typst source for ``layout`` and make a compiler over it."""
-        import typst
-
-        source = self.env.get_template(TEMPLATE).render(
+    def source(self, deck: Deck, layout: Layout, preview: bool) -> str:
+        """The Typst source of the pages of ``layout``; faces keep their numbers in the whole deck."""
+        return self.env.get_template(TEMPLATE).render(
             deck=deck, cards=deck.cards, layout=layout, total=len(deck.cards),
             card_width=layout.card[0], card_height=layout.card[1],
             paper_width=layout.paper[0], paper_height=layout.paper[1],
             built=datetime.fromtimestamp(self.options.epoch, timezone.utc), preview=preview)
-        main = root / "cards.typ"  # a file, not bytes: the binding's query needs a path
-        main.write_text(source, encoding="utf-8")
-        return typst.Compiler(str(main), root=str(root), font_paths=[], ignore_system_fonts=True)
 
     def compile(self, compiler: typst.Compiler, format: str) -> bytes:
         """Compile to ``format``; Typst's warnings (say, a font a template names but Typst lacks) are logged."""
@@ -78,12 +104,16 @@ class PdfBuilder(Builder):
             output, warnings = compiler.compile_with_warnings(
                 format=format, ppi=PREVIEW_PPI if format == "png" else None, timestamp=self.options.epoch)
         except typst.TypstError as error:
-            raise _template_problem(f"Typst could not compile the print layout: {error.message}") from None
+            raise _typst_error(error.message) from None
         if format == "pdf":  # the preview compiles the same templates: say it once
-            for warning in warnings:
-                self.options.log.warning(Position(f"templates/{TEMPLATE}"), f"Typst: {warning.message}")
+            self.log_typst_warnings([warning.message for warning in warnings])
         assert isinstance(output, bytes)
         return output
+
+    def log_typst_warnings(self, messages: list[str]) -> None:
+        """Typst's warnings (say, a font a template names but Typst lacks), against the template."""
+        for message in messages:
+            self.options.log.warning(Position(f"templates/{TEMPLATE}"), f"Typst: {message}")
 
 
 @register
@@ -98,10 +128,14 @@ class PreviewBuilder(PdfBuilder):
     def write(self, deck: Deck, target: Path) -> str:
         layout = self.layout(deck)
         with tempfile.TemporaryDirectory() as root:
-            compiler = self.compiler(deck, layout, Path(root), preview=True)
+            compiler = pdf_chunks.typst_compiler(self.source(deck, layout, preview=True), Path(root))
             target.write_bytes(self.compile(compiler, format="png"))
         return f"the first sheet of {self.options.print.paper} paper, front and back, at {PREVIEW_PPI} ppi"
 
 
 def _template_problem(message: str) -> FactdeckError:
     return FactdeckError([Problem(Position(f"templates/{TEMPLATE}"), message)])
+
+
+def _typst_error(message: str) -> FactdeckError:
+    return _template_problem(f"Typst could not compile the print layout: {message}")

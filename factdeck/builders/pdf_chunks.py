@@ -1,0 +1,139 @@
+"""A large deck typeset in chunks of whole sheets, each in its own process, joined into one PDF.
+
+Typst holds the whole document in memory and its caches only grow within a
+process: 10,000 cards in one compile peak at 2.6 GB, and compiling them in
+chunks in one process does not help. So each chunk of :data:`SHEETS_PER_CHUNK`
+sheets is compiled by a worker process that compiles nothing else, and its
+memory goes when it exits. Chunks end on whole sheets, so every back still
+follows its front, and the faces keep their global ``k/N`` numbers: the
+template is given the whole deck and only the chunk's pages.
+
+pypdf joins the chunks: the first chunk's document (title, dates, language,
+file identifier, which Typst derives from the title) is cloned and the other
+chunks' pages are appended, so the same chunks give the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import multiprocessing
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .print_layout import Layout
+
+if TYPE_CHECKING:
+    import typst
+
+# About 200 MB a worker at 100 sheets (900 cards of 63x88 mm): more sheets a chunk
+# cost memory, fewer cost a worker's start and a copy of the font subsets each.
+SHEETS_PER_CHUNK = 50
+WORKERS = min(2, os.cpu_count() or 1)
+OVERFLOW = "<factdeck-overflow>"  # the metadata label fitted() in style.typ gives a face too full
+
+
+class WorkerCrash(Exception):
+    """A worker process died (killed, out of memory) before returning its chunk."""
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """What a worker sends back: the chunk's PDF, its overflows and Typst's warnings, or Typst's error."""
+
+    pdf: bytes = b""
+    overflows: tuple[dict[str, object], ...] = ()
+    warnings: tuple[str, ...] = ()
+    error: str | None = None
+
+
+def split(layout: Layout, sheets: int) -> list[Layout]:
+    """``layout`` cut into layouts of at most ``sheets`` whole sheets each (a sheet: a front and its back)."""
+    pages_a_sheet = 2 if layout.pages and layout.pages[0].side == "front" else 1
+    size = max(1, sheets) * pages_a_sheet
+    return [replace(layout, pages=layout.pages[start:start + size])
+            for start in range(0, max(1, len(layout.pages)), size)]
+
+
+def typst_compiler(source: str, root: Path) -> typst.Compiler:
+    """A compiler over ``source`` written into ``root``: Typst's own fonts only, and nothing else to read."""
+    import typst
+
+    main = root / "cards.typ"  # a file, not bytes: the binding's query needs a path
+    main.write_text(source, encoding="utf-8")
+    return typst.Compiler(str(main), root=str(root), font_paths=[], ignore_system_fonts=True)
+
+
+def overflows(compiler: typst.Compiler) -> list[dict[str, object]]:
+    """The faces whose text did not fit, as ``{"card": index, "side": ...}``, from a compiled document."""
+    return json.loads(compiler.query(OVERFLOW, field="value", format="json"))
+
+
+def compile_chunk(source: str, epoch: int) -> ChunkResult:
+    """In a worker: compile one chunk. A Typst error is returned as text, for the parent to report."""
+    import typst
+
+    with tempfile.TemporaryDirectory() as root:
+        compiler = typst_compiler(source, Path(root))
+        try:
+            # No tags: pypdf cannot join the chunks' structure trees, and dangling ones are worse.
+            pdf, warnings = compiler.compile_with_warnings(format="pdf", timestamp=epoch, pdf_tags=False)
+        except typst.TypstError as error:
+            return ChunkResult(error=error.message)
+        assert isinstance(pdf, bytes)
+        return ChunkResult(pdf, tuple(overflows(compiler)), tuple(w.message for w in warnings))
+
+
+def compile_in_workers(sources: list[str], epoch: int) -> Iterator[ChunkResult]:
+    """Each source compiled in a process of its own, two at a time; the results in order.
+
+    Raises :class:`WorkerCrash` if a worker dies. Python 3.10 has no
+    ``max_tasks_per_child``: there a fresh pool takes each batch of chunks.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    # Not fork: the parent has threads (Typst's, the .apkg builder's) that a fork would copy mid-flight.
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if context.get_start_method() == "forkserver":  # imported once, not in every worker
+        context.set_forkserver_preload(["__main__", __name__, "typst"])
+    if sys.version_info >= (3, 11):
+        batches, options = [sources], {"max_tasks_per_child": 1}
+    else:
+        batches, options = [sources[i:i + WORKERS] for i in range(0, len(sources), WORKERS)], {}
+    for batch in batches:
+        pool = ProcessPoolExecutor(min(WORKERS, len(batch)), mp_context=context, **options)
+        try:
+            futures = [pool.submit(compile_chunk, source, epoch) for source in batch]
+            for future in futures:
+                yield future.result()
+        except BrokenProcessPool as error:
+            raise WorkerCrash(str(error)) from None
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def join(pdfs: Iterable[bytes]) -> bytes:
+    """The pages of ``pdfs`` in order, as one PDF with the first one's title, dates and identifier."""
+    import pypdf
+    from pypdf.generic import NameObject
+
+    writer: pypdf.PdfWriter | None = None
+    for pdf in pdfs:
+        reader = pypdf.PdfReader(io.BytesIO(pdf))
+        if writer is None:
+            writer = pypdf.PdfWriter(clone_from=reader)
+            # Its XMP counts only the first chunk's pages; the /Info dictionary says the rest.
+            writer.root_object.pop(NameObject("/Metadata"), None)
+        else:
+            for page in reader.pages:
+                writer.add_page(page)
+    assert writer is not None, "no chunks to join"
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
