@@ -64,7 +64,7 @@ class PdfBuilder(Builder):
 
     def compile_chunks(self, deck: Deck, chunks: list[Layout], target: Path) -> list[dict[str, object]]:
         """Compile each chunk in a worker process and join their PDFs into ``target``; the overflows."""
-        sources = [self.source(deck, chunk, preview=False) for chunk in chunks]
+        sources = (self.source(deck, chunk, preview=False) for chunk in chunks)
         overflows: list[dict[str, object]] = []
         warnings: list[str] = []
 

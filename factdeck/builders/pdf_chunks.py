@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -91,23 +92,27 @@ def compile_chunk(source: str, epoch: int) -> ChunkResult:
         return ChunkResult(pdf, tuple(overflows(compiler)), tuple(w.message for w in warnings))
 
 
-def compile_in_workers(sources: list[str], epoch: int) -> Iterator[ChunkResult]:
+def compile_in_workers(sources: Iterable[str], epoch: int) -> Iterator[ChunkResult]:
     """Each source compiled in a process of its own, two at a time; the results in order.
 
-    Raises :class:`WorkerCrash` if a worker dies. Python 3.10 has no
-    ``max_tasks_per_child``: there a fresh pool takes each batch of chunks.
+    ``sources`` is read as the workers take them, so the first chunk is being
+    typeset while the next are rendered. Raises :class:`WorkerCrash` if a
+    worker dies. Python 3.10 has no ``max_tasks_per_child``: there a fresh pool
+    takes each batch of chunks.
     """
     methods = multiprocessing.get_all_start_methods()
     # Not fork: the parent has threads (Typst's, the .apkg builder's) that a fork would copy mid-flight.
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if context.get_start_method() == "forkserver":  # imported once, not in every worker
         context.set_forkserver_preload(["__main__", __name__, "typst"])
+    chunks = iter(sources)
     if sys.version_info >= (3, 11):
-        batches, options = [sources], {"max_tasks_per_child": 1}
+        batches: Iterable[Iterable[str]] = [chunks]
+        options = {"max_tasks_per_child": 1}
     else:
-        batches, options = [sources[i:i + WORKERS] for i in range(0, len(sources), WORKERS)], {}
+        batches, options = iter(lambda: list(islice(chunks, WORKERS)), []), {}
     for batch in batches:
-        pool = ProcessPoolExecutor(min(WORKERS, len(batch)), mp_context=context, **options)
+        pool = ProcessPoolExecutor(WORKERS, mp_context=context, **options)
         try:
             futures = [pool.submit(compile_chunk, source, epoch) for source in batch]
             for future in futures:
