@@ -8,9 +8,9 @@ memory goes when it exits. Chunks end on whole sheets, so every back still
 follows its front, and the faces keep their global ``k/N`` numbers: the
 template is given the whole deck and only the chunk's pages.
 
-pypdf joins the chunks: the first chunk's document (title, dates, language,
-file identifier, which Typst derives from the title) is cloned and the other
-chunks' pages are appended, so the same chunks give the same bytes.
+pypdf joins the chunks: the first chunk's document (title, dates, language
+and file identifier) is cloned and the other chunks' pages are appended, so
+the same chunks give the same bytes.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def compile_chunk(source: str, epoch: int) -> ChunkResult:
 
 
 def compile_in_workers(sources: Iterable[str], epoch: int) -> Iterator[ChunkResult]:
-    """Each source compiled in a process of its own, two at a time; the results in order.
+    """Each source compiled in a process of its own, :data:`WORKERS` at a time; the results in order.
 
     ``sources`` is read as the workers take them, so the first chunk is being
     typeset while the next are rendered. Raises :class:`WorkerCrash` if a
