@@ -38,7 +38,7 @@ def ratio(ours: float | None, theirs: float | None) -> str:
 def render(results: list[SizeResult], bundled: Runs, repeat: int, load: str) -> str:
     lines = [
         f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}; load average {load}.",
-        f"Best wall time of {repeat} runs; memory is the peak RSS of the process.",
+        f"Best wall time of {repeat} runs; memory is the peak summed PSS of all the command's processes, sampled from /proc.",
         "",
         "| cards | measure | factdeck | floor | factdeck/floor | ankdown | factdeck/ankdown |",
         "|---:|---|---:|---:|---:|---:|---:|",
