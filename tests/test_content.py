@@ -70,7 +70,9 @@ def _all_text(card: Card) -> list[str]:
 
 def test_strict_check_passes_with_no_warnings(run_cli: Callable[..., Any]) -> None:
     result = run_cli(CARDS, "--check", "--strict")
-    assert result.err == ""
+    # A note (the saved source texts are absent on a user's clone) is information, not a problem.
+    problems = [line for line in result.err.splitlines() if ": note: " not in line]
+    assert problems == []
     assert result.code == 0
     assert result.out.strip().endswith("cards OK")
 
