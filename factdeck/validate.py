@@ -57,11 +57,7 @@ class Validator(FieldReader):
         if node is None:
             return None
         self.record(node, SETTINGS_FIELDS, "deck settings")
-        name = self.text(node.get("name"), "name", required_at=node.position)
-        if name and not all(part.strip() for part in name.split("::")):
-            self.log.error(node.get("name").position,  # type: ignore[union-attr]
-                           f"'name': {quoted(name)} has an empty part between '::' separators")
-            name = ""
+        name = self.deck_name(node, "name")
         namespace = self.text(node.get("guid_namespace"), "guid_namespace", required_at=node.position)
         deck_id = self.integer_id(node.get("deck_id"), "deck_id", node.position)
         type_ids: dict[str, int | None] = {}
@@ -80,6 +76,15 @@ class Validator(FieldReader):
         return DeckSettings(name=name, deck_id=deck_id, guid_namespace=namespace,
                             note_type_ids=type_ids, position=node.position,  # type: ignore[arg-type]
                             description=description)
+
+    def deck_name(self, node: YamlMap, key: str) -> str:
+        """A required Anki deck name; '' when unusable. An empty part ('History::') makes a nameless deck."""
+        name = self.text(node.get(key), key, required_at=node.position)
+        if name and not all(part.strip() for part in name.split("::")):
+            self.log.error(node.get(key).position,  # type: ignore[union-attr]
+                           f"'{key}': {quoted(name)} has an empty part between '::' separators")
+            return ""
+        return name
 
     def check_note_type_ids_apart(self, ids_node: YamlMap, type_ids: dict[str, int | None]) -> None:
         """Two kinds sharing a note type would make a package Anki refuses to import.
@@ -185,11 +190,7 @@ class Validator(FieldReader):
         if top is None:
             return []
         self.record(top, CARD_FILE_FIELDS, "a card file")
-        subdeck = self.text(top.get("deck"), "deck", required_at=top.position)
-        if subdeck and not all(part.strip() for part in subdeck.split("::")):
-            self.log.error(top.get("deck").position,  # type: ignore[union-attr]
-                           f"'deck': {quoted(subdeck)} has an empty part between '::' separators")
-            subdeck = ""
+        subdeck = self.deck_name(top, "deck")
         deck = f"{root_deck}::{subdeck}" if subdeck else root_deck
         file_tags = self.tags(top.get("tags"))
         raw_cards = top.get("cards")
