@@ -14,11 +14,16 @@ from __future__ import annotations
 
 import csv
 import re
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..model import Card, Deck
 from ..templating import call_macro
 from . import Builder, register
+
+if TYPE_CHECKING:
+    import jinja2
 
 CSV_COLUMNS = ("Front", "Back", "Note", "Source", "Tags", "Deck", "GUID")
 # Everything str.splitlines() would break at, so one card stays one line in any reader.
@@ -30,12 +35,17 @@ class TextBuilder(Builder):
 
     by_default = False
 
+    @cached_property
+    def template(self) -> jinja2.Template:
+        # Looked up once: Jinja checks the file on disk at every get_template.
+        return self.env.get_template("text/card.txt")
+
     def sides(self, card: Card) -> tuple[str, str]:
-        template = self.env.get_template("text/card.txt")
-        return call_macro(template, "front", card).strip(), call_macro(template, "back", card).strip()
+        return (call_macro(self.template, "front", card).strip(),
+                call_macro(self.template, "back", card).strip())
 
     def citation(self, card: Card) -> str:
-        return call_macro(self.env.get_template("text/card.txt"), "citation", card.sources).strip()
+        return call_macro(self.template, "citation", card.sources).strip()
 
 
 @register
