@@ -11,8 +11,10 @@ the PDF is the same on every machine and no card text can reach a file.
 
 from __future__ import annotations
 
+import json
+import string
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,12 +24,16 @@ from ..errors import FactdeckError, Position, Problem
 from ..model import Deck
 from . import Builder, pdf_chunks, register
 from .print_layout import Layout, plan
+from .text_extent import TextExtents, probe_characters
 
 if TYPE_CHECKING:  # imported where used: ``--check`` must start without Typst or Jinja
     import typst
 
 TEMPLATE = "print/cards.typ"
 PREVIEW_PPI = 80  # enough to read the cards on a screen; it is not for print
+FONT_PROBE = "<factdeck-font>"  # the metadata label of what the template's probe measured
+# Probed whatever the deck holds: the text templates add around card text ("Source: ", quotes).
+ALWAYS_PROBED = string.printable.strip() + " “”‘’"
 
 
 @register
@@ -40,16 +46,17 @@ class PdfBuilder(Builder):
         progress = self.options.progress
         progress.stage("pdf: writing the layout")
         layout = self.layout(deck)
+        extents = self.text_extents(deck, layout)
         chunks = pdf_chunks.split(layout, pdf_chunks.SHEETS_PER_CHUNK)
         if len(chunks) == 1:  # one compile here: no worker to start
             with tempfile.TemporaryDirectory() as root:
-                compiler = pdf_chunks.typst_compiler(self.source(deck, layout, preview=False), Path(root))
+                compiler = pdf_chunks.typst_compiler(self.source(deck, layout, extents), Path(root))
                 progress.stage(f"pdf: typesetting {len(layout.pages)} pages")
                 target.write_bytes(self.compile(compiler, format="pdf"))
                 overflows = pdf_chunks.overflows(compiler)
         else:
             progress.stage(f"pdf: typesetting {len(layout.pages)} pages in {len(chunks)} parts")
-            overflows = self.compile_chunks(deck, chunks, target)
+            overflows = self.compile_chunks(deck, chunks, extents, target)
         for overflow in overflows:  # reported by the template's fitted() when even the smallest size fails
             card = deck.cards[overflow["card"]]
             self.options.log.warning(
@@ -62,9 +69,10 @@ class PdfBuilder(Builder):
                 f"({len(layout.pages)} pages, {layout.per_sheet} cards of {layout.card[0]:g} x "
                 f"{layout.card[1]:g} mm a sheet, duplex {opts.duplex})")
 
-    def compile_chunks(self, deck: Deck, chunks: list[Layout], target: Path) -> list[dict[str, object]]:
+    def compile_chunks(self, deck: Deck, chunks: list[Layout], extents: TextExtents,
+                       target: Path) -> list[dict[str, object]]:
         """Compile each chunk in a worker process and join their PDFs into ``target``; the overflows."""
-        sources = (self.source(deck, chunk, preview=False) for chunk in chunks)
+        sources = (self.source(deck, chunk, extents) for chunk in chunks)
         overflows: list[dict[str, object]] = []
         warnings: list[str] = []
 
@@ -88,13 +96,31 @@ class PdfBuilder(Builder):
     def layout(self, deck: Deck) -> Layout:
         return plan(len(deck.cards), self.options.print)
 
-    def source(self, deck: Deck, layout: Layout, preview: bool) -> str:
-        """The Typst source of the pages of ``layout``; faces keep their numbers in the whole deck."""
+    def source(self, deck: Deck, layout: Layout, extents: TextExtents | None, preview: bool = False,
+               probe: str | None = None) -> str:
+        """The Typst source of the pages of ``layout``; faces keep their numbers in the whole deck.
+
+        With ``probe``, the source instead measures those characters in the print font.
+        """
         return self.env.get_template(TEMPLATE).render(
             deck=deck, cards=deck.cards, layout=layout, total=len(deck.cards),
             card_width=layout.card[0], card_height=layout.card[1],
             paper_width=layout.paper[0], paper_height=layout.paper[1],
-            built=datetime.fromtimestamp(self.options.epoch, timezone.utc), preview=preview)
+            built=datetime.fromtimestamp(self.options.epoch, timezone.utc), preview=preview,
+            extent=extents or (lambda text: "none"), probe=probe)
+
+    def text_extents(self, deck: Deck, layout: Layout) -> TextExtents:
+        """What the template's probe measures of the deck's characters in the print font."""
+        import typst
+
+        characters = probe_characters([ALWAYS_PROBED, *_printed_texts(deck)])
+        with tempfile.TemporaryDirectory() as root:
+            compiler = pdf_chunks.typst_compiler(self.source(deck, layout, None, probe=characters), Path(root))
+            try:
+                (font,) = json.loads(compiler.query(FONT_PROBE, field="value", format="json"))
+            except typst.TypstError as error:
+                raise _typst_error(error.message) from None
+        return TextExtents(font["widths"], font["line"], font["columns"])
 
     def compile(self, compiler: typst.Compiler, format: str) -> bytes:
         """Compile to ``format``; Typst's warnings (say, a font a template names but Typst lacks) are logged."""
@@ -128,9 +154,19 @@ class PreviewBuilder(PdfBuilder):
     def write(self, deck: Deck, target: Path) -> str:
         layout = self.layout(deck)
         with tempfile.TemporaryDirectory() as root:
-            compiler = pdf_chunks.typst_compiler(self.source(deck, layout, preview=True), Path(root))
+            source = self.source(deck, layout, self.text_extents(deck, layout), preview=True)
+            compiler = pdf_chunks.typst_compiler(source, Path(root))
             target.write_bytes(self.compile(compiler, format="png"))
         return f"the first sheet of {self.options.print.paper} paper, front and back, at {PREVIEW_PPI} ppi"
+
+
+def _printed_texts(deck: Deck) -> Iterator[str]:
+    """Every text of the deck that a printed face may show."""
+    for card in deck.cards:
+        yield from card.texts().values()
+        yield card.note
+    for source in deck.sources.values():
+        yield from (source.author, source.title, source.year)
 
 
 def _template_problem(message: str) -> FactdeckError:

@@ -1,0 +1,145 @@
+"""How many lines card text takes in the print font, bounded from above, so most faces need no measuring.
+
+Typst fits each face's text to its card by measuring it (``fitted()`` in
+``templates/print/style.typ``), and measuring is most of the print's cost.
+Most faces fit at full size with room to spare; for those the template only
+needs a proof. The proof is a text's *extent*: the most lines it can take in
+the template's text column at each size a face is first tried at (the
+template's ``fit-sizes``), and the height of one line, in em. The template
+adds the lines' heights up and measures only the faces whose bound does not fit.
+
+Lines are counted as Typst breaks them when text is not justified: first-fit,
+each line taking every word that still fits. The widths come from Typst itself:
+the template's ``probe`` mode measures each character the deck uses in the
+template's own font, and the column at each size. Every estimate errs wide, so
+a count is never below Typst's: a character counts as its widest style (bold,
+italic or both) plus :data:`KERNING_EM`; a line breaks only at a space between
+letters or digits (Typst may find more breaks, which only shortens its lines);
+and a character whose width may depend on its neighbours (combining marks,
+joining scripts, format controls) leaves its text without an extent, so its
+face is measured.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+
+from markupsafe import Markup
+
+# The largest positive kerning between two characters of Libertinus Serif, the print font,
+# is 0.08 em ("fJ", "f!"); counting it after every character overestimates, never under.
+KERNING_EM = 0.1
+# Blocks where a character's advance does not depend on its neighbours: Latin, IPA, Greek,
+# Cyrillic, Latin and Greek extended, punctuation, symbols, arrows and the like.
+_INDEPENDENT_BLOCKS = ((0x20, 0x7E), (0xA0, 0x52F), (0x1E00, 0x1FFF), (0x2000, 0x2BFF))
+# Categories that are never measured alone: marks join the letter before them, format
+# characters (soft hyphen, joiners, bidi controls) change breaks or shaping.
+_DEPENDENT_CATEGORIES = {"Mn", "Mc", "Me", "Cf", "Cc", "Co", "Cn", "Cs", "Zl", "Zp"}
+# Characters after which a space is surely a line break before a letter or digit (UAX #14
+# forbids breaks after opening brackets and opening quotes, even across spaces).
+_BREAKABLE_AFTER = set(".,;:!?)]}%'\"’”…")
+
+
+def measurable(char: str) -> bool:
+    """Whether ``char``'s advance, measured alone, holds wherever it stands in a line."""
+    if char == "\n":
+        return True
+    code = ord(char)
+    return (any(low <= code <= high for low, high in _INDEPENDENT_BLOCKS)
+            and unicodedata.category(char) not in _DEPENDENT_CATEGORIES)
+
+
+def probe_characters(texts: Iterable[str]) -> str:
+    """The distinct measurable characters of ``texts``, sorted: what the template's probe measures."""
+    chars: set[str] = set()
+    for text in texts:
+        chars.update(text or "")
+    return "".join(sorted(char for char in chars if char != "\n" and measurable(char)))
+
+
+class TextExtents:
+    """Extents of texts in one font, from what the template's probe measured.
+
+    ``widths``: each probed character's advance in em; ``line``: the height of a
+    line in em; ``columns``: the text column's width in em at each fit size.
+    """
+
+    def __init__(self, widths: Mapping[str, float], line: float, columns: Sequence[float]) -> None:
+        self.widths = {char: width + KERNING_EM for char, width in widths.items()}
+        self.space = self.widths.get(" ", 0.0)
+        self.line = line
+        self.columns = list(columns)
+        self.words: dict[str, tuple[float, bool, bool] | None] = {}  # words recur across a deck
+        self.texts: dict[str, Markup] = {}  # so do sources and short answers
+
+    def __call__(self, text: str) -> Markup:
+        """``text``'s extent as a Typst dictionary, or ``none`` when it must be measured."""
+        text = str(text)
+        extent = self.texts.get(text)
+        if extent is None:
+            lines = self.lines(text)
+            extent = self.texts[text] = Markup("none") if lines is None else Markup(
+                "(lines: ({}), line: {:.4f})".format(
+                    "".join(f"{count}," if count else "none," for count in lines), self.line))
+        return extent
+
+    def lines(self, text: str) -> list[int] | None:
+        """The most lines ``text`` takes in each column (None where a run is wider); None if unknown."""
+        counts: list[int | None] = [0] * len(self.columns)
+        for line in text.split("\n"):
+            runs = self.runs(line)
+            if runs is None:
+                return None
+            for index, column in enumerate(self.columns):
+                if counts[index] is not None:
+                    counts[index] = _first_fit(runs, self.space, column, counts[index])
+        return counts
+
+    def runs(self, line: str) -> list[float] | None:
+        """The widths of ``line``'s runs between the spaces where it surely may break; None if unknown."""
+        runs: list[float] = []
+        run = -1.0
+        breakable_after = False
+        for word in line.split(" "):
+            known = self.words.get(word)
+            if known is None:
+                known = self.words[word] = self.word(word)
+                if known is None:
+                    return None
+            width, starts_alnum, ends_breakable = known
+            if run < 0:
+                run = width
+            elif starts_alnum and breakable_after:
+                runs.append(run)
+                run = width
+            else:
+                run += self.space + width
+            if word:
+                breakable_after = ends_breakable
+        runs.append(run)
+        return runs
+
+    def word(self, word: str) -> tuple[float, bool, bool] | None:
+        """A word's width, whether it starts with a letter or digit, and whether a break may follow it."""
+        try:
+            width = sum(map(self.widths.__getitem__, word))
+        except KeyError:  # not probed: its width may depend on its neighbours
+            return None
+        last = word[-1:]
+        return width, word[:1].isalnum(), last.isalnum() or last in _BREAKABLE_AFTER
+
+
+def _first_fit(runs: list[float], space: float, column: float, lines: int | None) -> int | None:
+    """``lines`` plus the lines ``runs`` fill set first-fit in ``column``; None if a run is wider."""
+    if lines is None:
+        return None
+    used = column + 1.0  # the first run opens a line
+    for run in runs:
+        if run > column:
+            return None
+        used += space + run
+        if used > column:
+            lines += 1
+            used = run
+    return lines

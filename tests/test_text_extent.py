@@ -1,0 +1,165 @@
+"""Faces proven to fit without measuring are printed exactly as if they had been measured.
+
+The print template skips Typst's measuring for a face when the extents of its
+texts (factdeck/builders/text_extent.py) prove it fits at full size. The proof
+must never be wrong: a wrong one would print text over the card's edge with no
+warning. So the same deck is built twice, once with extents and once with every
+face measured, and the PDFs must be the same bytes, for generated decks full of
+the hard cases (long words, kerning pairs, breaks Typst may forbid, text just
+too long, characters whose width depends on their neighbours).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from card_folders import write_cards
+from conftest import REPO
+from factdeck.builders import BuildOptions, load_builder
+from factdeck.builders.text_extent import TextExtents, measurable
+from factdeck.pipeline import read_deck
+from factdeck.templating import make_environment
+
+EPOCH = 1700000000
+
+# A font where, with the kerning allowance, every character is 0.5 em and a space 0.25 em.
+FONT = TextExtents({**dict.fromkeys("abcdefghij()!.,“”", 0.4), " ": 0.15}, line=0.7, columns=[10.0, 2.0])
+
+
+def runs(text: str) -> list[float]:
+    found = FONT.runs(text)
+    assert found is not None
+    return [round(run, 3) for run in found]
+
+
+def test_a_line_breaks_at_spaces_between_words_but_not_after_an_opening_bracket_or_before_a_closing():
+    assert runs("ab cd") == [1.0, 1.0]
+    assert runs("ab. cd") == [1.5, 1.0]
+    assert runs("( ab") == [0.25 + 0.5 + 1.0]          # UAX #14: no break after "(", even across a space
+    assert runs("ab !") == [1.0 + 0.25 + 0.5]          # nor before "!"
+    assert runs("ab  cd") == [1.25, 1.0]               # a run of spaces is one break
+    assert runs("“ab” cd") == [2.0, 1.0]
+
+
+def test_line_counts_are_first_fit_per_column_with_hard_lines_added():
+    assert FONT.lines("ab cd ef") == [1, 3]
+    assert FONT.lines("abcd") == [1, 1]                 # 2 em: just fits the 2 em column
+    assert FONT.lines("abcde") == [1, None]             # a word wider than the column: measure it
+    assert FONT.lines("ab\ncd") == [2, 2]
+    assert FONT.lines("ab cd ef gh ij ab cd ef gh") == [2, 9]
+
+
+def test_text_with_a_character_not_probed_or_shaped_by_its_neighbours_has_no_extent():
+    assert FONT("ab zz") == "none"
+    assert not measurable("\u0301")      # a combining accent
+    assert not measurable("\u00ad")      # a soft hyphen may add a hyphen where it breaks
+    assert not measurable("ب")          # Arabic letters join
+    assert measurable("é") and measurable("Ж") and measurable("—") and measurable("\n")
+
+
+def built_twice(cards: Path, tmp: Path) -> tuple[bytes, bytes, str]:
+    """The deck's PDF with extents and with every face measured, and the Typst source with extents."""
+    deck, log = read_deck(cards)
+    builder_class = load_builder("pdf")
+    outputs = []
+    for proven in (True, False):
+        builder = builder_class(make_environment(None), BuildOptions(epoch=EPOCH, log=log))
+        if not proven:
+            builder.text_extents = lambda deck, layout: None  # type: ignore[method-assign]
+        target = tmp / f"{proven}.pdf"
+        builder.write(deck, target)
+        outputs.append(target.read_bytes())
+    builder = builder_class(make_environment(None), BuildOptions(epoch=EPOCH, log=log))
+    layout = builder.layout(deck)
+    source = builder.source(deck, layout, builder.text_extents(deck, layout))
+    return outputs[0], outputs[1], source
+
+
+def measured_faces(source: str, tmp: Path) -> tuple[int, int]:
+    """How many faces of a Typst source took the measuring path, and how many faces there are."""
+    import json
+
+    import typst
+
+    marked = source.replace("    measured-fit(main,", "    [#metadata(0) <measured>]; measured-fit(main,")
+    assert marked != source, "the template no longer calls measured-fit from fitted"
+    (tmp / "main.typ").write_text(marked, encoding="utf-8")
+    compiler = typst.Compiler(str(tmp / "main.typ"), root=str(tmp), font_paths=[], ignore_system_fonts=True)
+    return len(json.loads(compiler.query("<measured>", field="value", format="json"))), source.count("face(") - 1
+
+
+def test_the_bundled_deck_prints_the_same_and_most_faces_are_not_measured(tmp_path):
+    proven, measured, source = built_twice(REPO / "cards", tmp_path)
+    assert proven == measured
+    slow, faces = measured_faces(source, tmp_path)
+    assert faces == 2 * 189
+    assert slow <= faces // 10, f"{slow} of {faces} faces measured"
+
+
+SENTENCE = ("Wolf fJord (f) of the “Great Turn” fulfilled: grain, steel! Magnitogorsk’s Industrialization "
+            "counter-revolutionary 1929 — kolkhoz Ж plan WWW MMM").split()
+
+
+def ladder(count: int) -> list[str]:
+    """Texts of 1, 2, 3 ... words: one of them is the longest that still fits at full size."""
+    return [" ".join((SENTENCE * 8)[:length]) for length in range(1, count + 1)]
+
+
+def test_texts_on_the_edge_of_fitting_print_the_same_whether_proven_or_measured(tmp_path):
+    # Each kind sets its texts in another style and size: bold terms, dates and figures at
+    # 20-22 pt, italic quotations, notes and sources in small type, a speaker's paragraphs.
+    cards = []
+    for index, text in enumerate(ladder(48)):
+        short = " ".join(text.split()[:12])
+        cards += [
+            {"id": f"t{index}", "kind": "term", "term": short, "definition": text, "source": "book"},
+            {"id": f"f{index}", "kind": "fact", "question": text, "answer": "yes", "note": text,
+             "source": "book"},
+            {"id": f"g{index}", "kind": "figure", "measure": "m", "figure": short, "source": "book"},
+            {"id": f"d{index}", "kind": "date", "date": short, "event": "e", "source": "book"},
+            {"id": f"q{index}", "kind": "quote", "quote": text, "by": short, "date": short,
+             "context": text, "source": "book"},
+        ]
+    write_cards(tmp_path / "cards", cards, sources={"book": {"title": " ".join(SENTENCE[:16])}})
+    proven, measured, source = built_twice(tmp_path / "cards", tmp_path)
+    assert proven == measured
+    slow, faces = measured_faces(source, tmp_path)
+    assert faces // 4 < slow < faces  # the ladders cross the edge: some faces proven, some measured
+
+
+WORDS = ["the", "plan", "of", "f!", "fJ", "(f)", "“quoted”", "grain,", "kolkhoz.", "1929", "—", "Ж",
+         "Industrialization", "counter-revolutionary", "https://example.org/a/very/long/path/to/read",
+         "Supercalifragilisticexpialidocious", "Magnitogorsk’s", "x" * 24, "é\u0301", "حبوب", "!", ")"]
+separators = st.sampled_from([" ", " ", " ", "  ", "\n"])
+texts = st.lists(st.tuples(st.sampled_from(WORDS), separators), min_size=1, max_size=70).map(
+    lambda pairs: "".join(word + sep for word, sep in pairs).strip() or "plan")
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(texts, texts, texts), min_size=2, max_size=6))
+def test_generated_cards_print_the_same_whether_proven_or_measured(tmp_path_factory, fields):
+    tmp = tmp_path_factory.mktemp("extent")
+    kinds = [("fact", "question", "answer", "note"), ("term", "term", "definition", "note"),
+             ("quote", "quote", "by", "context"), ("figure", "measure", "figure", "note")]
+    cards = []
+    for index, values in enumerate(fields):
+        kind, *names = kinds[index % len(kinds)]
+        card = {"id": f"c{index}", "kind": kind, **dict(zip(names, values)), "source": "book"}
+        if kind == "term":
+            card["term"] = values[0].split()[0]
+        cards.append(card)
+    write_cards(tmp / "cards", cards)
+    proven, measured, _ = built_twice(tmp / "cards", tmp)
+    assert proven == measured
+
+
+def test_every_extent_field_the_template_reads_is_written():
+    style = (REPO / "templates" / "print" / "style.typ").read_text(encoding="utf-8")
+    read = set(re.findall(r"\bextent\.(\w+)", style))
+    written = set(re.findall(r"(\w+): ", str(FONT("ab cd"))))
+    assert read and read <= written
