@@ -34,13 +34,13 @@ from .print_layout import Layout
 if TYPE_CHECKING:
     import typst
 
-# Measured at 10k cards on 2 cores: a worker peaks at ~160 MB with 25 sheets, ~190 MB with
-# 50 (450 cards of 63x88 mm), ~300 MB with 100, and the build takes about as long from 25 to
-# 150. More sheets a chunk cost memory; fewer cost a worker's start and a copy of the font
-# subsets each (the 10k PDF: 7.6 MB at 25 sheets, 7.0 MB at 50, 6.7 MB at 100). The whole
-# build's memory, summed over the parent and two workers (PSS), was 312 MB at 25 sheets,
-# 349 MB at 35 and 422 MB at 50, at the same speed: 25 keeps a 10k deck under 400 MB.
-SHEETS_PER_CHUNK = 25
+# Measured at 10k cards on 2 cores, with most faces proven to fit rather than measured
+# (see text_extent.py): the whole build took 7.2-7.8 s at 25 sheets a chunk, 6.7 s at 40
+# and 50, and peaked (PSS summed over the parent and two workers) at 290, 325 and 345 MB;
+# 100 sheets took 7.0 s and 450-480 MB. Each chunk costs a worker's start, cold caches and
+# its own copy of the font subsets; more sheets a chunk cost memory. 40 keeps a 10k deck
+# well under 400 MB.
+SHEETS_PER_CHUNK = 40
 WORKERS = min(2, os.cpu_count() or 1)
 OVERFLOW = "<factdeck-overflow>"  # the metadata label fitted() in style.typ gives a face too full
 

@@ -230,8 +230,10 @@ def crop_marks(boxes: tuple[Box, ...], paper: tuple[float, float]) -> tuple[Line
             for dx, dy in ((away_x, 0), (0, away_y)):
                 end = min(MARK_GAP_MM + MARK_LENGTH_MM, _reach(boxes, paper, x, y, dx, dy) - MARK_GAP_MM)
                 if end > MARK_GAP_MM:
-                    marks.add(Line(_mm(x + dx * MARK_GAP_MM), _mm(y + dy * MARK_GAP_MM),
-                                   _mm(x + dx * end), _mm(y + dy * end)))
+                    # Drawn from its lower end: neighbours' marks in a gutter that meet are one line.
+                    (x1, y1), (x2, y2) = sorted([(_mm(x + dx * MARK_GAP_MM), _mm(y + dy * MARK_GAP_MM)),
+                                                 (_mm(x + dx * end), _mm(y + dy * end))])
+                    marks.add(Line(x1, y1, x2, y2))
     return tuple(sorted(marks, key=lambda m: (m.y1, m.x1, m.y2, m.x2)))
 
 

@@ -84,16 +84,25 @@ class TextExtents:
                     "".join(f"{count}," if count else "none," for count in lines), self.line))
         return extent
 
-    def lines(self, text: str) -> list[int] | None:
+    def lines(self, text: str) -> list[int | None] | None:
         """The most lines ``text`` takes in each column (None where a run is wider); None if unknown."""
         counts: list[int | None] = [0] * len(self.columns)
         for line in text.split("\n"):
             runs = self.runs(line)
             if runs is None:
                 return None
+            width = sum(runs) + self.space * (len(runs) - 1)
+            widest = max(runs)
             for index, column in enumerate(self.columns):
-                if counts[index] is not None:
-                    counts[index] = _first_fit(runs, self.space, column, counts[index])
+                count = counts[index]
+                if count is None:
+                    continue
+                if widest > column:
+                    counts[index] = None
+                elif width <= column:  # one line: most texts, in the wider columns
+                    counts[index] = count + 1
+                else:
+                    counts[index] = count + _first_fit(runs, self.space, column)
         return counts
 
     def runs(self, line: str) -> list[float] | None:
@@ -130,14 +139,11 @@ class TextExtents:
         return width, word[:1].isalnum(), last.isalnum() or last in _BREAKABLE_AFTER
 
 
-def _first_fit(runs: list[float], space: float, column: float, lines: int | None) -> int | None:
-    """``lines`` plus the lines ``runs`` fill set first-fit in ``column``; None if a run is wider."""
-    if lines is None:
-        return None
+def _first_fit(runs: list[float], space: float, column: float) -> int:
+    """How many lines ``runs`` (none wider than ``column``) fill when set first-fit in ``column``."""
+    lines = 0
     used = column + 1.0  # the first run opens a line
     for run in runs:
-        if run > column:
-            return None
         used += space + run
         if used > column:
             lines += 1
