@@ -56,10 +56,15 @@ def render(results: list[SizeResult], bundled: Runs, repeat: int, load: str) -> 
         row("`--check` (process)", r.check.best)
         row("`--only apkg` (process)", r.apkg_only.best, r.floor_apkg.best, peer.best if peer else None)
         row(f"whole build: {' + '.join(r.formats)} (process)", r.build.best, r.floor.best)
+        if r.floor_text.seconds:
+            row(".pdf stage, vs the text-only floor", r.stages.best_stage("pdf"), r.floor_text.best_stage("pdf-text"))
+            row("whole build, vs the text-only floor", r.build.best, r.floor_text.best)
         row("peak memory, whole build", r.build.peak_mb, r.floor.peak_mb, unit=megabytes)
         row("peak memory, `--only apkg`", r.apkg_only.peak_mb, r.floor_apkg.peak_mb,
             peer.peak_mb if peer else None, unit=megabytes)
-    lines += ["", f"Bundled deck, `python build.py` (start-up included): {seconds(bundled.best)}.", ""]
+    lines += ["", "The floor typesets the same printed cards as factdeck (labels, text, note, sources, k/N, crop",
+              "marks) without fitting them; the text-only floor, each face as one paragraph of 9 pt text.", "",
+              f"Bundled deck, `python build.py` (start-up included): {seconds(bundled.best)}.", ""]
     lines += targets(results, bundled)
     return "\n".join(lines) + "\n"
 

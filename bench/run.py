@@ -46,17 +46,35 @@ class SizeResult:
     check: Runs = field(default_factory=Runs)       # factdeck --check
     stages: Runs = field(default_factory=Runs)      # factdeck's stages in one process
     floor: Runs = field(default_factory=Runs)       # genanki + typst, every format factdeck builds
+    floor_text: Runs = field(default_factory=Runs)  # the same, the PDF as plain text faces (bench/floor.py)
     floor_apkg: Runs = field(default_factory=Runs)  # genanki alone
     ankdown: Runs | None = None
 
 
-def printed_faces(cards: Path) -> list[tuple[str, str]]:
-    """Each card's front and back as plain text: what the floor typesets."""
+# What factdeck's print templates show on each face of a kind: the front's field, size and
+# style; the back's label, field, size and style. The floor prints the same.
+FRONTS = {"term": ("term", 20, "bold"), "date": ("event", 14, ""), "quote": ("quote", 14, "italic"),
+          "figure": ("measure", 14, ""), "fact": ("question", 14, "")}
+BACKS = {"term": ("Definition", "definition", 13, ""), "date": ("Date", "date", 22, "bold"),
+         "quote": ("Who said it", None, 13, ""), "figure": ("Figure", "figure", 20, "bold"),
+         "fact": ("Answer", "answer", 13, "")}
+
+
+def printed_faces(cards: Path) -> list[dict[str, dict[str, object]]]:
+    """Each card's faces as factdeck prints them, for the floor (see bench/floor.py)."""
     deck, _ = read_deck(cards)
     faces = []
     for card in deck.cards:
-        prompt, *answers = card.texts().values()
-        faces.append((prompt, "\n".join([*answers, card.note, *(s.title for s in card.sources)])))
+        field, size, style = FRONTS[card.kind]
+        text = getattr(card, field)
+        front = {"label": f"{card.deck.replace('::', ' · ')} · {card.kind.upper()}", "size": size,
+                 "style": style, "text": f"“{text}”" if card.kind == "quote" else text, "note": "", "sources": ""}
+        label, field, size, style = BACKS[card.kind]
+        answer = getattr(card, field) if field else "\n".join(filter(None, (card.by, card.date, card.context)))
+        sources = "; ".join(", ".join(filter(None, (s.author, f"“{s.title}”", s.year))) for s in card.sources)
+        back = {"label": label.upper(), "size": size, "style": style, "text": answer, "note": card.note,
+                "sources": sources}
+        faces.append({"front": front, "back": back})
     return faces
 
 
@@ -89,6 +107,9 @@ def measure_size(count: int, work: Path, repeat: int, ankdown: str | None, pdf_u
         print(f"  {count} cards: run {n + 1} of {repeat}", file=sys.stderr)
         run_process(whole, result.build, env=env)
         run_process(floor + [",".join(formats)], result.floor, env=env, stdout_json=True)
+        if "pdf" in formats:
+            run_process(floor + [",".join(f if f != "pdf" else "pdf-text" for f in formats)],
+                        result.floor_text, env=env, stdout_json=True)
         run_process([python, build, str(cards), "--out", str(out), "--only", "apkg", "-q"],
                     result.apkg_only, env=env)
         run_process(floor + ["apkg"], result.floor_apkg, env=env, stdout_json=True)

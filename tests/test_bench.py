@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from bench.floor import write_apkg, write_floor_input
+from bench.floor import write_apkg, write_floor_input, write_pdf
 from bench.generate import generate
 from bench.run import printed_faces
 
@@ -56,3 +57,26 @@ def test_the_floor_writes_the_very_notes_factdeck_writes(built, run_cli, tmp_pat
     write_apkg(json.loads(data_file.read_text()), floor, epoch=1700000000)
     assert notes(floor) == notes(ours)
     assert len(notes(ours)) == CARDS
+
+
+def page_words(pdf: Path) -> list[list[str]]:
+    """Each page's words, sorted: what a page says, wherever and however large it is printed.
+
+    A word is cut after its hyphens: a line may break there at one size and not another.
+    """
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as document:
+        return [sorted(piece for word in page.extract_words() for piece in re.findall(r"[^-]+-?|-", word["text"]))
+                for page in document.pages]
+
+
+def test_the_floor_prints_the_very_cards_factdeck_prints(built, run_cli, tmp_path):
+    result = run_cli(built, "--out", tmp_path)
+    assert result.code == 0, result.err
+    data_file = tmp_path / "floor.json"
+    write_floor_input(tmp_path / "benchmark.apkg", printed_faces(built), data_file)
+    write_pdf(json.loads(data_file.read_text()), tmp_path / "floor.pdf")
+    ours, floors = page_words(tmp_path / "benchmark.pdf"), page_words(tmp_path / "floor.pdf")
+    assert len(ours) == len(floors) == 2 * -(-CARDS // 9)  # fronts and backs, nine cards a sheet
+    assert ours == floors
