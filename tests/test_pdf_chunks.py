@@ -26,6 +26,7 @@ def build(out: Path, sheets: int, *args: str) -> Path:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
         patch.setattr(pdf_chunks, "SHEETS_PER_CHUNK", sheets)
+        patch.setattr(pdf_chunks, "ONE_COMPILE_SHEETS", 0)
         assert main([str(REPO / "cards"), "--out", str(out), "--only", "pdf", "-q", *args]) == 0
     (pdf,) = out.glob("*.pdf")
     return pdf
@@ -88,6 +89,17 @@ def test_chunks_hold_whole_sheets_in_order(duplex):
         assert sides == (["front", "back"] * 3 if duplex == "long" else ["both"] * 3)[:len(sides)]
 
 
+@pytest.mark.parametrize("duplex", ["long", "none"])
+def test_small_decks_are_one_compile_and_large_ones_chunks_of_whole_sheets(duplex):
+    per_sheet = plan(1, PrintOptions(duplex=duplex)).per_sheet
+    largest_whole = plan(pdf_chunks.ONE_COMPILE_SHEETS * per_sheet, PrintOptions(duplex=duplex))
+    assert pdf_chunks.chunks_of(largest_whole) == [largest_whole]
+    chunks = pdf_chunks.chunks_of(plan((pdf_chunks.ONE_COMPILE_SHEETS + 1) * per_sheet, PrintOptions(duplex=duplex)))
+    sheets = [sum(page.side != "back" for page in chunk.pages) for chunk in chunks]
+    assert sheets[:-1] == [pdf_chunks.SHEETS_PER_CHUNK] * (len(sheets) - 1)
+    assert sum(sheets) == pdf_chunks.ONE_COMPILE_SHEETS + 1
+
+
 def test_overflow_in_a_later_chunk_names_its_card_and_line(root, run_cli, tmp_path, monkeypatch):
     cards = root("print-overflow")
     text = (cards / "cards.yaml").read_text()
@@ -97,6 +109,7 @@ def test_overflow_in_a_later_chunk_names_its_card_and_line(root, run_cli, tmp_pa
     line = next(n for n, row in enumerate((cards / "cards.yaml").read_text().splitlines(), 1)
                 if "id: too-long" in row)
     monkeypatch.setattr(pdf_chunks, "SHEETS_PER_CHUNK", 1)
+    monkeypatch.setattr(pdf_chunks, "ONE_COMPILE_SHEETS", 0)
     result = run_cli(cards, "--out", tmp_path / "dist", "--only", "pdf")
     assert result.code == 0, result.err
     warnings = [row for row in result.err.splitlines() if "does not fit" in row]
@@ -118,6 +131,7 @@ def test_a_typst_error_in_a_later_chunk_is_the_same_clean_error(run_cli, tmp_pat
     errors = []
     for sheets in (1000, SHEETS):
         monkeypatch.setattr(pdf_chunks, "SHEETS_PER_CHUNK", sheets)
+        monkeypatch.setattr(pdf_chunks, "ONE_COMPILE_SHEETS", 0)
         result = run_cli(REPO / "cards", "--out", tmp_path / f"out-{sheets}", "--templates", templates,
                          "--only", "pdf")
         assert result.code == 1
@@ -136,6 +150,7 @@ def crash(source: str, epoch: int) -> None:
 def test_a_worker_that_dies_is_a_clean_error(run_cli, tmp_path, monkeypatch):
     monkeypatch.setattr(pdf_chunks, "compile_chunk", crash)
     monkeypatch.setattr(pdf_chunks, "SHEETS_PER_CHUNK", SHEETS)
+    monkeypatch.setattr(pdf_chunks, "ONE_COMPILE_SHEETS", 0)
     result = run_cli(REPO / "cards", "--out", tmp_path, "--only", "pdf")
     assert result.code == 1
     assert "Typst stopped without finishing the print layout" in result.err

@@ -2,7 +2,7 @@
 
 The layout (which face goes where on which page) comes from
 :mod:`print_layout`; the look of a face from ``templates/print/``. A deck
-of up to ``pdf_chunks.SHEETS_PER_CHUNK`` sheets is one Typst document compiled
+of up to ``pdf_chunks.ONE_COMPILE_SHEETS`` sheets is one Typst document compiled
 here; a larger one is compiled in chunks of whole sheets in worker processes
 and joined (:mod:`pdf_chunks`), so memory stays bounded. Typst is given only
 the fonts it ships with (no system fonts) and an empty folder as its root, so
@@ -47,7 +47,7 @@ class PdfBuilder(Builder):
         progress.stage("pdf: writing the layout")
         layout = self.layout(deck)
         extents = self.text_extents(deck, layout)
-        chunks = pdf_chunks.split(layout, pdf_chunks.SHEETS_PER_CHUNK)
+        chunks = pdf_chunks.chunks_of(layout)
         if len(chunks) == 1:  # one compile here: no worker to start
             with tempfile.TemporaryDirectory() as root:
                 compiler = pdf_chunks.typst_compiler(self.source(deck, layout, extents), Path(root))
