@@ -91,8 +91,8 @@ def measure_size(count: int, work: Path, repeat: int, ankdown: str | None, pdf_u
     out = folder / "dist"
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": str(REPO)}
     python, build = sys.executable, str(REPO / "build.py")
-    # Typst holds the whole document in memory (some 0.25 GB a thousand cards for
-    # ours, 0.09 GB for the floor's): past pdf_up_to both sides leave the PDF out.
+    # Typst holds the whole document in memory (some 0.15 GB a thousand cards for
+    # ours, 0.11 GB for the floor's): past pdf_up_to both sides leave the PDF out.
     formats = [f for f in default_formats() if f != "pdf" or count <= pdf_up_to]
     whole = [python, build, str(cards), "--out", str(out), "-q"]
     if formats != default_formats():
@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     cli.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the best counts")
     cli.add_argument("--pdf-up-to", type=int, default=20_000, metavar="CARDS",
                      help="leave the PDF out of larger decks, on both sides: Typst keeps the whole "
-                          "document in memory, some 2.6 GB for 10k cards (default: %(default)s)")
+                          "document in memory, some 1.5 GB for 10k cards (default: %(default)s)")
     cli.add_argument("--work", type=Path, help="folder for decks and outputs (default: a temporary one)")
     cli.add_argument("--output", type=Path, help="also write the report (Markdown) to this file")
     args = cli.parse_args(argv)

@@ -1,7 +1,7 @@
 """A large deck typeset in chunks of whole sheets, each in its own process, joined into one PDF.
 
 Typst holds the whole document in memory and its caches only grow within a
-process: 10,000 cards in one compile peak at 2.6 GB, and compiling them in
+process: 10,000 cards in one compile peak at 1.5 GB, and compiling them in
 chunks in one process does not help. So each chunk of :data:`SHEETS_PER_CHUNK`
 sheets is compiled by a worker process that compiles nothing else, and its
 memory goes when it exits. Chunks end on whole sheets, so every back still
