@@ -163,3 +163,19 @@ def test_every_extent_field_the_template_reads_is_written():
     read = set(re.findall(r"\bextent\.(\w+)", style))
     written = set(re.findall(r"(\w+): ", str(FONT("ab cd"))))
     assert read and read <= written
+
+
+def test_a_print_template_without_the_probe_still_prints_every_face_measured(run_cli, tmp_path):
+    """A user's copy of cards.typ from before the probe: the same PDF, slower, and a note saying so."""
+    default = (REPO / "templates" / "print" / "cards.typ").read_text(encoding="utf-8")
+    start, end = default.index("<% if probe is not none %>"), default.index("<% elif preview %>")
+    old_copy = default[:start] + "<% if preview %>" + default[end + len("<% elif preview %>"):]
+    (tmp_path / "mine" / "print").mkdir(parents=True)
+    (tmp_path / "mine" / "print" / "cards.typ").write_text(old_copy, encoding="utf-8")
+    cards = REPO / "tests" / "roots" / "minimal"
+    ours = run_cli(cards, "--out", tmp_path / "ours", "--only", "pdf")
+    theirs = run_cli(cards, "--out", tmp_path / "theirs", "--only", "pdf", "--templates", tmp_path / "mine")
+    assert ours.code == theirs.code == 0, theirs.err
+    assert "note: no <factdeck-font> found: every printed face is measured" in theirs.err
+    assert "factdeck-font" not in ours.err
+    assert (tmp_path / "theirs" / "minimal.pdf").read_bytes() == (tmp_path / "ours" / "minimal.pdf").read_bytes()

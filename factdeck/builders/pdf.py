@@ -109,18 +109,29 @@ class PdfBuilder(Builder):
             built=datetime.fromtimestamp(self.options.epoch, timezone.utc), preview=preview,
             extent=extents or (lambda text: "none"), probe=probe)
 
-    def text_extents(self, deck: Deck, layout: Layout) -> TextExtents:
-        """What the template's probe measures of the deck's characters in the print font."""
+    def text_extents(self, deck: Deck, layout: Layout) -> TextExtents | None:
+        """What the template's probe measures of the deck's characters in the print font.
+
+        None, so that every face is measured, when the template has no probe (a
+        copy of ``cards.typ`` from before there was one).
+        """
         import typst
 
         characters = probe_characters([ALWAYS_PROBED, *_printed_texts(deck)])
         with tempfile.TemporaryDirectory() as root:
             compiler = pdf_chunks.typst_compiler(self.source(deck, layout, None, probe=characters), Path(root))
             try:
-                (font,) = json.loads(compiler.query(FONT_PROBE, field="value", format="json"))
+                found = json.loads(compiler.query(FONT_PROBE, field="value", format="json"))
             except typst.TypstError as error:
                 raise _typst_error(error.message) from None
-        return TextExtents(font["widths"], font["line"], font["columns"])
+        try:
+            (font,) = found
+            return TextExtents(font["widths"], font["line"], font["columns"])
+        except (ValueError, TypeError, KeyError):
+            self.options.log.note(Position(f"templates/{TEMPLATE}"),
+                                  f"no {FONT_PROBE} found: every printed face is measured to fit it, which is "
+                                  "slower (a copy of the template from an older factdeck?)")
+            return None
 
     def compile(self, compiler: typst.Compiler, format: str) -> bytes:
         """Compile to ``format``; Typst's warnings (say, a font a template names but Typst lacks) are logged."""
