@@ -1,6 +1,6 @@
 """How many lines card text takes in the print font, bounded from above, so most faces need no measuring.
 
-Typst fits each face's text to its card by measuring it (``fitted()`` in
+Typst fits each face's text to its card by measuring it (``measured-fit`` in
 ``templates/print/style.typ``), and measuring is most of the print's cost.
 Most faces fit at full size with room to spare; for those the template only
 needs a proof. The proof is a text's *extent*: the most lines it can take in
@@ -27,8 +27,10 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from markupsafe import Markup
 
-# The largest positive kerning between two characters of Libertinus Serif, the print font,
-# is 0.08 em ("fJ", "f!"); counting it after every character overestimates, never under.
+# Pair kerning can widen a line beyond its characters' advances. The print uses only the fonts
+# Typst ships, whose largest positive kerning between two ASCII characters in any style is
+# 0.08 em in Libertinus Serif ("fJ", "f!") and 0.088 em in New Computer Modern (italic "ll"):
+# counting 0.1 em after every character overestimates a line, never underestimates it.
 KERNING_EM = 0.1
 # Blocks where a character's advance does not depend on its neighbours: Latin, IPA, Greek,
 # Cyrillic, Latin and Greek extended, punctuation, symbols, arrows and the like.
