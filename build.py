@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build the deck in cards/ into dist/: ``python build.py --help`` for options."""
 
-from factdeck.cli import main
+from factdeck.cli import console_main
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    console_main()

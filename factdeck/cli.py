@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from importlib import import_module
 from pathlib import Path
@@ -25,7 +26,8 @@ def parser(builder_names: list[str]) -> argparse.ArgumentParser:
         description="Build YAML fact cards into an Anki deck (.apkg) and printable double-sided cards (.pdf).",
         epilog="Other commands: 'factdeck new DIR' starts a deck repository, 'factdeck schema [DIR]' "
                "writes JSON Schemas for editors; 'factdeck build ...' is the same as 'factdeck ...'. "
-               "Exit codes: 0 built, 1 errors in the cards or templates, 2 usage or I/O error.",
+               "Exit codes: 0 built, 1 errors in the cards or templates, 2 usage or I/O error, "
+               "130 interrupted (Ctrl-C; the output folder is left as it was).",
     )
     p.add_argument("cards", nargs="?", default="cards", type=Path, metavar="CARDS_DIR",
                    help="folder with deck.yaml, sources.yaml and card files (default: cards)")
@@ -57,6 +59,19 @@ def parser(builder_names: list[str]) -> argparse.ArgumentParser:
 
 # Subcommands other than build, each a module with ``main(argv) -> int``.
 COMMANDS = {"new": "factdeck.scaffold", "schema": "factdeck.schema"}
+
+
+def console_main() -> None:
+    """The ``factdeck`` command and ``build.py``: main(), with Ctrl-C a message rather than a traceback."""
+    try:
+        code = main()
+    except KeyboardInterrupt:
+        # Outputs go to temporary files, renamed together or not at all, so the output folder
+        # is as it was. Builder threads and Typst workers may still be running: leave now.
+        print("factdeck: interrupted; the output folder is as it was", file=sys.stderr, flush=True)
+        sys.stdout.flush()
+        os._exit(130)
+    sys.exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -81,7 +81,7 @@ class OutputFolder:
                 os.chmod(temporary, 0o644)  # mkstemp makes 0600; outputs are ordinary files
                 os.replace(temporary, target)
                 placed.append(target)
-        except OSError:
+        except BaseException:  # an OSError, or Ctrl-C half-way: either way, put back what was there
             for target in placed:
                 backup = backups.get(target)
                 if backup is None:

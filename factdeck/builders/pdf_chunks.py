@@ -19,6 +19,7 @@ import io
 import json
 import multiprocessing
 import os
+import signal
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -129,7 +130,8 @@ def compile_in_workers(sources: Iterable[str], epoch: int) -> Iterator[ChunkResu
     else:
         batches, options = iter(lambda: list(islice(chunks, WORKERS)), []), {}
     for batch in batches:
-        pool = ProcessPoolExecutor(WORKERS, mp_context=context, **options)
+        pool = ProcessPoolExecutor(WORKERS, mp_context=context, initializer=_leave_interrupts_to_parent,
+                                   **options)
         try:
             futures = [pool.submit(compile_chunk, source, epoch) for source in batch]
             for future in futures:
@@ -138,6 +140,11 @@ def compile_in_workers(sources: Iterable[str], epoch: int) -> Iterator[ChunkResu
             raise WorkerCrash(str(error)) from None
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _leave_interrupts_to_parent() -> None:
+    """In a worker: ignore Ctrl-C, which the whole process group gets; the parent stops the build."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def join(pdfs: Iterable[bytes]) -> bytes:
