@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import string
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
@@ -57,7 +57,7 @@ class PdfBuilder(Builder):
         else:
             progress.stage(f"pdf: typesetting {len(layout.pages)} pages in {len(chunks)} parts")
             overflows = self.compile_chunks(deck, chunks, extents, target)
-        for overflow in overflows:  # reported by the template's fitted() when even the smallest size fails
+        for overflow in overflows:  # reported by measured-fit in style.typ when even the smallest size fails
             card = deck.cards[overflow["card"]]
             self.options.log.warning(
                 card.position, f"text does not fit on the {overflow['side']} of the printed card even at "
@@ -69,7 +69,7 @@ class PdfBuilder(Builder):
                 f"({len(layout.pages)} pages, {layout.per_sheet} cards of {layout.card[0]:g} x "
                 f"{layout.card[1]:g} mm a sheet, duplex {opts.duplex})")
 
-    def compile_chunks(self, deck: Deck, chunks: list[Layout], extents: TextExtents,
+    def compile_chunks(self, deck: Deck, chunks: list[Layout], extents: TextExtents | None,
                        target: Path) -> list[dict[str, object]]:
         """Compile each chunk in a worker process and join their PDFs into ``target``; the overflows."""
         sources = (self.source(deck, chunk, extents) for chunk in chunks)

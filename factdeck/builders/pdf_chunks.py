@@ -48,7 +48,7 @@ SHEETS_PER_CHUNK = 40
 # 2k cards both take 1.7 s, but one compile peaks at 345 MB (chunks: 240 MB), and at 3k 520 MB.
 ONE_COMPILE_SHEETS = 120
 WORKERS = min(2, os.cpu_count() or 1)
-OVERFLOW = "<factdeck-overflow>"  # the metadata label fitted() in style.typ gives a face too full
+OVERFLOW = "<factdeck-overflow>"  # the metadata label measured-fit in style.typ gives a face too full
 
 
 class WorkerCrash(Exception):
