@@ -178,3 +178,21 @@ def test_a_print_template_without_the_probe_still_prints_every_face_measured(run
     assert "note: no <factdeck-font> found: every printed face is measured" in theirs.err
     assert "factdeck-font" not in ours.err
     assert (tmp_path / "theirs" / "minimal.pdf").read_bytes() == (tmp_path / "ours" / "minimal.pdf").read_bytes()
+
+
+def test_a_style_that_turns_proofs_off_measures_every_face_and_prints_the_same(run_cli, tmp_path):
+    style = (REPO / "templates" / "print" / "style.typ").read_text(encoding="utf-8")
+    assert "#let prove-fit = true\n" in style
+    (tmp_path / "mine" / "print").mkdir(parents=True)
+    (tmp_path / "mine" / "print" / "style.typ").write_text(
+        style.replace("#let prove-fit = true\n", "#let prove-fit = false\n"), encoding="utf-8")
+    cards = REPO / "tests" / "roots" / "minimal"
+    assert run_cli(cards, "--out", tmp_path / "proven", "--only", "pdf").code == 0
+    assert run_cli(cards, "--out", tmp_path / "measured", "--only", "pdf", "--templates", tmp_path / "mine").code == 0
+    assert ((tmp_path / "measured" / "minimal.pdf").read_bytes()
+            == (tmp_path / "proven" / "minimal.pdf").read_bytes())
+    deck, log = read_deck(cards)
+    builder = load_builder("pdf")(make_environment(tmp_path / "mine"), BuildOptions(epoch=EPOCH, log=log))
+    layout = builder.layout(deck)
+    slow, faces = measured_faces(builder.source(deck, layout, builder.text_extents(deck, layout)), tmp_path)
+    assert slow == faces == 2 * len(deck.cards)
