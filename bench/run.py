@@ -87,6 +87,7 @@ def find_ankdown() -> str | None:
 def measure_size(count: int, work: Path, repeat: int, ankdown: str | None, pdf_up_to: int) -> SizeResult:
     """Generate a deck of ``count`` cards, then time factdeck, the floor and ankdown on it in turn."""
     folder = work / str(count)
+    shutil.rmtree(folder, ignore_errors=True)  # a --work folder from an earlier run: generate afresh
     cards, markdown = generate(folder, count)
     out = folder / "dist"
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": str(REPO)}
@@ -138,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     cli.add_argument("--pdf-up-to", type=int, default=20_000, metavar="CARDS",
                      help="leave the PDF out of larger decks, on both sides: Typst keeps the whole "
                           "document in memory, some 1.5 GB for 10k cards (default: %(default)s)")
-    cli.add_argument("--work", type=Path, help="folder for decks and outputs (default: a temporary one)")
+    cli.add_argument("--work", type=Path, help="folder for decks and outputs; its deck folders are made afresh (default: a temporary one)")
     cli.add_argument("--output", type=Path, help="also write the report (Markdown) to this file")
     args = cli.parse_args(argv)
     sizes = [int(size.replace("_", "")) for size in args.sizes.split(",")]
