@@ -24,7 +24,7 @@ from ..errors import FactdeckError, Position, Problem
 from ..model import Deck
 from . import Builder, pdf_chunks, register
 from .print_layout import Layout, plan
-from .text_extent import TextExtents, probe_characters
+from .text_extent import Probe, TextExtents, probe_for
 
 if TYPE_CHECKING:  # imported where used: ``--check`` must start without Typst or Jinja
     import typst
@@ -97,10 +97,10 @@ class PdfBuilder(Builder):
         return plan(len(deck.cards), self.options.print)
 
     def source(self, deck: Deck, layout: Layout, extents: TextExtents | None, preview: bool = False,
-               probe: str | None = None) -> str:
+               probe: Probe | None = None) -> str:
         """The Typst source of the pages of ``layout``; faces keep their numbers in the whole deck.
 
-        With ``probe``, the source instead measures those characters in the print font.
+        With ``probe``, the source instead measures those characters and pairs in the print font.
         """
         return self.env.get_template(TEMPLATE).render(
             deck=deck, cards=deck.cards, layout=layout, total=len(deck.cards),
@@ -110,23 +110,24 @@ class PdfBuilder(Builder):
             extent=extents or (lambda text: "none"), probe=probe)
 
     def text_extents(self, deck: Deck, layout: Layout) -> TextExtents | None:
-        """What the template's probe measures of the deck's characters in the print font.
+        """What the template's probe measures of the deck's characters and pairs in the print font.
 
         None, so that every face is measured, when the template has no probe (a
         copy of ``cards.typ`` from before there was one).
         """
         import typst
 
-        characters = probe_characters([ALWAYS_PROBED, *_printed_texts(deck)])
+        probe = probe_for(_printed_texts(deck), also=ALWAYS_PROBED)
         with tempfile.TemporaryDirectory() as root:
-            compiler = pdf_chunks.typst_compiler(self.source(deck, layout, None, probe=characters), Path(root))
+            compiler = pdf_chunks.typst_compiler(self.source(deck, layout, None, probe=probe), Path(root))
             try:
                 found = json.loads(compiler.query(FONT_PROBE, field="value", format="json"))
             except typst.TypstError as error:
                 raise _typst_error(error.message) from None
         try:
             (font,) = found
-            return TextExtents(font["widths"], font["line"], font["columns"])
+            return TextExtents(font["widths"], font["line"], font["columns"],
+                               font.get("kerning"), font.get("spaces"))
         except (ValueError, TypeError, KeyError):
             self.options.log.note(Position(f"templates/{TEMPLATE}"),
                                   f"no {FONT_PROBE} found: every printed face is measured to fit it, which is "

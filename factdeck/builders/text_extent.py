@@ -10,28 +10,35 @@ adds the lines' heights up and measures only the faces whose bound does not fit.
 
 Lines are counted as Typst breaks them when text is not justified: first-fit,
 each line taking every word that still fits. The widths come from Typst itself:
-the template's ``probe`` mode measures each character the deck uses in the
-template's own font, and the column at each size. Every estimate errs wide, so
-a count is never below Typst's: a character counts as its widest style (bold,
-italic or both) plus :data:`KERNING_EM`; a line breaks only at a space between
-letters or digits (Typst may find more breaks, which only shortens its lines);
-and a character whose width may depend on its neighbours (combining marks,
-joining scripts, format controls) leaves its text without an extent, so its
-face is measured.
+the template's ``probe`` mode measures, in the template's own font, each
+character the deck uses, each pair of characters that stand side by side in its
+words (kerning and ligatures make a pair narrower or wider than its two
+characters), the space between words, and the column at each size. Every
+estimate errs wide, so a count is never below Typst's: a character or pair
+counts as in its widest style (bold, italic or both); a pair the probe did not
+see (say, one a template adds around card text) gets :data:`KERNING_EM`; a line
+breaks only at a space between letters or digits (Typst may find more breaks,
+which only shortens its lines); and a character whose width may depend on more
+than its neighbours (combining marks, joining scripts, format controls) leaves
+its text without an extent, so its face is measured.
 """
 
 from __future__ import annotations
 
 import unicodedata
+import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from markupsafe import Markup
 
-# Pair kerning can widen a line beyond its characters' advances. The print uses only the fonts
-# Typst ships, whose largest positive kerning between two ASCII characters in any style is
-# 0.08 em in Libertinus Serif ("fJ", "f!") and 0.088 em in New Computer Modern (italic "ll"):
-# counting 0.1 em after every character overestimates a line, never underestimates it.
+# A pair of characters the probe did not measure may be kerned wider than its two characters'
+# advances: by at most 0.08 em in Libertinus Serif ("fJ", "f!") and 0.088 em in New Computer
+# Modern (italic "ll"), the largest positive kerning between ASCII characters in any style of
+# the fonts Typst ships. Such a pair counts 0.1 em wider.
 KERNING_EM = 0.1
+# Typst's widths and ours are sums of floating-point em: this much a character covers rounding.
+ROUNDING_EM = 1e-4
 # Blocks where a character's advance does not depend on its neighbours: Latin, IPA, Greek,
 # Cyrillic, Latin and Greek extended, punctuation, symbols, arrows and the like.
 _INDEPENDENT_BLOCKS = ((0x20, 0x7E), (0xA0, 0x52F), (0x1E00, 0x1FFF), (0x2000, 0x2BFF))
@@ -52,24 +59,66 @@ def measurable(char: str) -> bool:
             and unicodedata.category(char) not in _DEPENDENT_CATEGORIES)
 
 
-def probe_characters(texts: Iterable[str]) -> str:
-    """The distinct measurable characters of ``texts``, sorted: what the template's probe measures."""
-    chars: set[str] = set()
+@dataclass(frozen=True)
+class Probe:
+    """What the template's probe measures: the deck's characters, and the pairs its words hold.
+
+    ``pairs``: two characters side by side in a word; ``spaced``: the last
+    character of a word, a space and the first of the next. A probe prints as
+    its characters, which is all a template from before pairs were probed reads.
+    """
+
+    characters: str
+    pairs: tuple[str, ...] = ()
+    spaced: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return self.characters
+
+
+_SPACED = re.compile(r"(?=(\S \S))")  # overlapping: "a b c" holds "a b" and "b c"
+
+
+def probe_for(texts: Iterable[str], also: str = "") -> Probe:
+    """What the template's probe measures, sorted: the distinct measurable characters of ``texts``
+    and ``also``, the pairs of them in the words of ``texts``, and the spaces between those words.
+
+    Each character of ``also`` is measured beside a space on either side too: if no space is
+    wider than another, the font does not kern spaces, whatever text a template adds.
+    """
+    chars: set[str] = set(also)
+    words: set[str] = set()
+    spaced = {context for char in also if not char.isspace() for context in (f"{char} x", f"x {char}")}
     for text in texts:
-        chars.update(text or "")
-    return "".join(sorted(char for char in chars if char != "\n" and measurable(char)))
+        if text:
+            chars.update(text)
+            words.update(text.split())
+            spaced.update(_SPACED.findall(text))
+    known = {char for char in chars if char != "\n" and measurable(char)}
+    pairs = {word[index:index + 2] for word in words for index in range(len(word) - 1)}
+    return Probe("".join(sorted(known)),
+                 tuple(sorted(pair for pair in pairs if pair[0] in known and pair[1] in known)),
+                 tuple(sorted(pair for pair in spaced if pair[0] in known and pair[2] in known)))
 
 
 class TextExtents:
     """Extents of texts in one font, from what the template's probe measured.
 
     ``widths``: each probed character's advance in em; ``line``: the height of a
-    line in em; ``columns``: the text column's width in em at each fit size.
+    line in em; ``columns``: the text column's width in em at each fit size;
+    ``kerning``: how much wider (or, below zero, narrower) each probed pair is
+    than its two characters; ``spaces``: the narrowest and widest space measured
+    between two words (a template from before pairs were probed measures neither).
     """
 
-    def __init__(self, widths: Mapping[str, float], line: float, columns: Sequence[float]) -> None:
-        self.widths = {char: width + KERNING_EM for char, width in widths.items()}
-        self.space = self.widths.get(" ", 0.0)
+    def __init__(self, widths: Mapping[str, float], line: float, columns: Sequence[float],
+                 kerning: Mapping[str, float] | None = None, spaces: Sequence[float] | None = None) -> None:
+        self.widths = {char: width + ROUNDING_EM for char, width in widths.items()}
+        self.kerning = dict(kerning or {})
+        if spaces and spaces[1] - spaces[0] <= ROUNDING_EM:  # the font does not kern spaces
+            self.space = spaces[1] + ROUNDING_EM
+        else:  # it may kern a space more beside pairs the probe did not see: allow a pair each side
+            self.space = max([self.widths.get(" ", 0.0), *(spaces or ())]) + 2 * KERNING_EM
         self.line = line
         self.columns = list(columns)
         self.words: dict[str, tuple[float, bool, bool] | None] = {}  # words recur across a deck
@@ -137,6 +186,8 @@ class TextExtents:
             width = sum(map(self.widths.__getitem__, word))
         except KeyError:  # not probed: its width may depend on its neighbours
             return None
+        kerning = self.kerning.get
+        width += sum(kerning(word[index:index + 2], KERNING_EM) for index in range(len(word) - 1))
         last = word[-1:]
         return width, word[:1].isalnum(), last.isalnum() or last in _BREAKABLE_AFTER
 
