@@ -8,6 +8,7 @@ problems and the watch goes on, so a half-typed card never ends the session.
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -52,6 +53,7 @@ def rebuild_on(batches: Iterable[Changes], build: Callable[[], int]) -> int:
         names = sorted({display_path(Path(path)) for _, path in batch})
         print(f"changed: {', '.join(names)}", file=sys.stderr)
         build()
+        gc.collect()  # a session of many builds: free each one's reference cycles while waiting
     return 0
 
 

@@ -1,4 +1,6 @@
-"""Ctrl-C during a build: one line on stderr, exit code 130, and the output folder as it was."""
+"""The command as a process: it leaves without tearing Python down, so everything it says must be
+flushed first and its exit code kept; Ctrl-C during a build: one line on stderr, exit code 130, and
+the output folder as it was."""
 
 from __future__ import annotations
 
@@ -32,3 +34,25 @@ def test_ctrl_c_during_a_build_leaves_the_output_folder_as_it_was(tmp_path):
     assert err == "factdeck: interrupted; the output folder is as it was\n"
     assert sorted(path.name for path in out.iterdir()) == ["benchmark.apkg"]
     assert (out / "benchmark.apkg").read_bytes() == b"the build before"
+
+
+def test_the_command_as_a_process_says_everything_and_exits_with_the_build_s_code(case):
+    # Buffered output, as most users have it (this machine's environment turns buffering off).
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+
+    def build(*args: object) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, str(REPO / "build.py"), *map(str, args)], capture_output=True,
+                              text=True, env={**env, "SOURCE_DATE_EPOCH": "1700000000"}, timeout=120)
+
+    cards = case("warnings")  # valid cards with four warnings, in ./cards
+    built = build(cards, "--out", "dist")
+    assert built.returncode == 0
+    assert built.stdout.splitlines()[0].startswith("wrote dist/minimal.apkg: ")
+    assert built.stdout.splitlines()[1].startswith("wrote dist/minimal.pdf: ")
+    assert built.stderr.endswith("factdeck: 4 warnings\n")
+    strict = build(cards, "--out", "strict", "--strict")
+    assert strict.returncode == 1 and not strict.stdout and strict.stderr.endswith("factdeck: 4 errors\n")
+    missing = build("no-such-folder")
+    assert missing.returncode == 2
+    assert missing.stderr == ("no-such-folder: cards folder not found (expected a folder with deck.yaml, "
+                              "sources.yaml and card files)\nfactdeck: 1 error\n")
