@@ -80,11 +80,11 @@ def test_a_space_gets_the_allowance_for_a_pair_each_side_unless_every_space_meas
     assert space(None) == round(0.25 + 2 * KERNING_EM, 3)        # a template that measured no spaces
 
 
-def test_the_probe_asks_for_each_pair_in_a_word_and_each_space_between_two():
+def test_the_probe_asks_for_each_pair_in_a_word_and_each_character_beside_a_space():
     probe = probe_for(["ab cd", "ab\nce\u0301f", ""], also="x ")
     assert probe.characters == " abcdefx"
     assert probe.pairs == ("ab", "cd", "ce")  # never a pair with a combining accent
-    assert set(probe.spaced) == {"b c", "x x"}
+    assert probe.spaced == tuple(context for char in "abcdefx" for context in (f"{char} x", f"x {char}"))
     assert str(probe) == probe.characters  # what a template from before pairs were probed reads
 
 

@@ -46,8 +46,10 @@ class PdfBuilder(Builder):
         progress = self.options.progress
         progress.stage("pdf: writing the layout")
         layout = self.layout(deck)
-        extents = self.text_extents(deck, layout)
         chunks = pdf_chunks.chunks_of(layout)
+        if len(chunks) > 1:  # the workers' server starts up while the probe runs
+            pdf_chunks.start_workers_server()
+        extents = self.text_extents(deck, layout)
         if len(chunks) == 1:  # one compile here: no worker to start
             with tempfile.TemporaryDirectory() as root:
                 compiler = pdf_chunks.typst_compiler(self.source(deck, layout, extents), Path(root))

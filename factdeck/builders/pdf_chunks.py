@@ -110,14 +110,8 @@ def compile_chunk(source: str, epoch: int) -> ChunkResult:
         return ChunkResult(pdf, tuple(overflows(compiler)), tuple(w.message for w in warnings))
 
 
-def compile_in_workers(sources: Iterable[str], epoch: int) -> Iterator[ChunkResult]:
-    """Each source compiled in a process of its own, :data:`WORKERS` at a time; the results in order.
-
-    ``sources`` is read as the workers take them, so the first chunk is being
-    typeset while the next are rendered. Raises :class:`WorkerCrash` if a
-    worker dies. Python 3.10 has no ``max_tasks_per_child``: there a fresh pool
-    takes each batch of chunks.
-    """
+def worker_context() -> multiprocessing.context.BaseContext:
+    """How workers start: forked from a server process that has imported Typst, else spawned."""
     methods = multiprocessing.get_all_start_methods()
     # Not fork: the parent has threads (Typst's, the .apkg builder's) that a fork would copy mid-flight.
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
@@ -126,6 +120,26 @@ def compile_in_workers(sources: Iterable[str], epoch: int) -> Iterator[ChunkResu
         # of CPU over a 10k deck's 28 chunks) unless what it imports is here already: before
         # Python 3.13.8 and 3.14.1, preloading "__main__" does nothing (CPython gh-137996).
         context.set_forkserver_preload(["__main__", "factdeck.cli", __name__, "typst"])
+    return context
+
+
+def start_workers_server() -> None:
+    """Start the server workers are forked from, so it imports Typst while the parent works on."""
+    if worker_context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
+def compile_in_workers(sources: Iterable[str], epoch: int) -> Iterator[ChunkResult]:
+    """Each source compiled in a process of its own, :data:`WORKERS` at a time; the results in order.
+
+    ``sources`` is read as the workers take them, so the first chunk is being
+    typeset while the next are rendered. Raises :class:`WorkerCrash` if a
+    worker dies. Python 3.10 has no ``max_tasks_per_child``: there a fresh pool
+    takes each batch of chunks.
+    """
+    context = worker_context()
     chunks = iter(sources)
     if sys.version_info >= (3, 11):
         batches: Iterable[Iterable[str]] = [chunks]
