@@ -35,12 +35,11 @@ from .print_layout import Layout
 if TYPE_CHECKING:
     import typst
 
-# Measured at 10k cards on 2 cores, with most faces proven to fit rather than measured
-# (see text_extent.py): the whole build took 7.2-7.8 s at 25 sheets a chunk, 6.7 s at 40
-# and 50, and peaked (PSS summed over the parent and two workers) at 290, 325 and 345 MB;
-# 100 sheets took 7.0 s and 450-480 MB. Each chunk costs a worker's start, cold caches and
-# its own copy of the font subsets; more sheets a chunk cost memory. 40 keeps a 10k deck
-# well under 400 MB.
+# Measured at 10k cards on 2 cores, whole build and peak memory (PSS summed over the parent
+# and its workers): 40 sheets a chunk 5.3 s and 328 MB, 50 sheets 5.2 s and 362 MB, 60 sheets
+# 5.2 s and 373 MB, 70 sheets 423 MB. Each chunk costs a worker's start, cold caches and its
+# own copy of the font subsets; more sheets a chunk cost memory. 40 keeps a 10k deck well
+# under 400 MB.
 SHEETS_PER_CHUNK = 40
 # Up to this many sheets (a thousand 63x88 mm cards) one compile in the builder's own process
 # is quicker: Typst spreads one compile over the cores itself, and there is no worker to start
