@@ -9,6 +9,7 @@ Anki's ``{{Field}}`` and Typst's braces and brackets pass through untouched.
 from __future__ import annotations
 
 import json
+import re
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -59,9 +60,14 @@ _TYPST_STRING_ESCAPES = {
 }
 
 
+_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f\\"]')
+
+
 def typst_string(text: str) -> Markup:
     """Card text as a Typst string literal: in code mode it is always plain text."""
-    return Markup('"' + text.translate(_TYPST_STRING_ESCAPES) + '"')
+    if _NEEDS_ESCAPE.search(text) is not None:  # rarely: translate() looks up every character
+        text = text.translate(_TYPST_STRING_ESCAPES)
+    return Markup('"' + text + '"')
 
 
 def yaml_string(text: str) -> str:

@@ -12,6 +12,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from anki_readback import fields_of, note_fields, shown_text
 from card_folders import Styled, write_cards
@@ -194,3 +196,24 @@ def test_pdf_prints_typst_and_html_literally(built: Path) -> None:
     for text in TEXTS:
         assert any(_collapsed(text) in face for face in printed), text  # whitespace is the layout's to choose
     assert len(sizes) == 1  # '#set page(width: 1cm)' in a card did not resize a page
+
+
+# Texts from a few characters that matter to a Typst string (and to Typst markup), and any text.
+TYPST_TEXTS = st.one_of(st.text(st.sampled_from('ab \\"\n\t\x00\x7f#$[]{}')),
+                        st.text(st.characters(exclude_categories=("Cs",))))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(TYPST_TEXTS, min_size=1, max_size=8))
+def test_a_typst_string_literal_reads_back_as_the_text_it_was_made_from(tmp_path, texts) -> None:
+    import json
+
+    import typst
+
+    from factdeck.templating import typst_string
+
+    (tmp_path / "main.typ").write_text(
+        f"#metadata(({''.join(typst_string(text) + ',' for text in texts)})) <texts>", encoding="utf-8")
+    compiler = typst.Compiler(str(tmp_path / "main.typ"), root=str(tmp_path), font_paths=[],
+                              ignore_system_fonts=True)
+    assert json.loads(compiler.query("<texts>", field="value", format="json")) == [texts]
