@@ -63,8 +63,9 @@ _TYPST_STRING_ESCAPES = {
 _NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f\\"]')
 
 
-def typst_string(text: str) -> Markup:
-    """Card text as a Typst string literal: in code mode it is always plain text."""
+def typst_string(text: object) -> Markup:
+    """Card text (or anything, as text) as a Typst string literal: in code mode it is always plain text."""
+    text = str(text)
     if _NEEDS_ESCAPE.search(text) is not None:  # rarely: translate() looks up every character
         text = text.translate(_TYPST_STRING_ESCAPES)
     return Markup('"' + text + '"')

@@ -234,6 +234,47 @@ def test_a_print_template_without_the_probe_still_prints_every_face_measured(run
     assert (tmp_path / "theirs" / "minimal.pdf").read_bytes() == (tmp_path / "ours" / "minimal.pdf").read_bytes()
 
 
+# The probe of factdeck 0.1's cards.typ, before pairs were probed: characters only.
+CHARACTERS_PROBE = """<% if probe is not none %>
+#context {
+  let size = 100pt
+  let styles = ((:), (weight: "bold"), (style: "italic"), (weight: "bold", style: "italic"))
+  let advances(it) = styles.map(style => measure(text(size: size, ..style, it)).width)
+  let widths = (:)
+  let line = 0pt
+  for char in << probe|typst_string >>.codepoints() {
+    let advance = if char.trim() == "" {
+      advances("x" + char + "x").zip(advances("xx")).map(((with, without)) => with - without)
+    } else { advances(char) }
+    widths.insert(char, calc.max(..advance) / size)
+    line = calc.max(line, ..styles.map(style => measure(text(size: size, ..style, char)).height))
+  }
+  let columns = fit-sizes.map(fit => text-column / fit)
+  [#metadata((widths: widths, line: line / size, columns: columns)) <factdeck-font>]
+}
+<% elif preview %>"""
+
+
+def test_a_print_template_whose_probe_measures_only_characters_prints_the_same(run_cli, tmp_path):
+    """A user's copy of cards.typ from before pairs were probed: every pair gets the allowance."""
+    default = (REPO / "templates" / "print" / "cards.typ").read_text(encoding="utf-8")
+    start, end = default.index("<% if probe is not none %>"), default.index("<% elif preview %>")
+    (tmp_path / "mine" / "print").mkdir(parents=True)
+    (tmp_path / "mine" / "print" / "cards.typ").write_text(
+        default[:start] + CHARACTERS_PROBE + default[end + len("<% elif preview %>"):], encoding="utf-8")
+    cards = REPO / "tests" / "roots" / "minimal"
+    ours = run_cli(cards, "--out", tmp_path / "ours", "--only", "pdf")
+    theirs = run_cli(cards, "--out", tmp_path / "theirs", "--only", "pdf", "--templates", tmp_path / "mine")
+    assert ours.code == theirs.code == 0, theirs.err
+    assert theirs.err == ours.err == ""
+    assert (tmp_path / "theirs" / "minimal.pdf").read_bytes() == (tmp_path / "ours" / "minimal.pdf").read_bytes()
+    deck, log = read_deck(cards)
+    old = load_builder("pdf")(make_environment(tmp_path / "mine"), BuildOptions(epoch=EPOCH, log=log))
+    extents = old.text_extents(deck, old.layout(deck))
+    assert extents is not None and not extents.kerning
+    assert extents.space == extents.widths[" "] + 2 * KERNING_EM
+
+
 def test_a_style_that_turns_proofs_off_measures_every_face_and_prints_the_same(run_cli, tmp_path):
     style = (REPO / "templates" / "print" / "style.typ").read_text(encoding="utf-8")
     assert "#let prove-fit = true\n" in style
