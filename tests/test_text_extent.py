@@ -22,7 +22,7 @@ from conftest import REPO
 from factdeck.builders import BuildOptions, load_builder
 from factdeck.builders.text_extent import KERNING_EM, ROUNDING_EM, TextExtents, measurable, probe_for
 from factdeck.pipeline import read_deck
-from factdeck.templating import make_environment
+from factdeck.templating import make_environment, typst_string
 
 EPOCH = 1700000000
 
@@ -105,7 +105,7 @@ def test_a_word_counts_as_wide_as_typst_sets_it_in_its_widest_style_and_hardly_w
 #set text(font: "Libertinus Serif", lang: "en", hyphenate: false)
 #context [#metadata(%s.map(word => calc.max(..((:), (weight: "bold"), (style: "italic"),
   (weight: "bold", style: "italic")).map(style => measure(text(size: 100pt, ..style, word)).width / 100pt))))
-  <widths>]""" % ("(" + "".join(f"{json.dumps(word, ensure_ascii=False)}," for word in words) + ")"),
+  <widths>]""" % ("(" + "".join(f"{typst_string(word)}," for word in words) + ")"),
         encoding="utf-8")
     compiler = typst.Compiler(str(tmp_path / "words.typ"), root=str(tmp_path), font_paths=[],
                               ignore_system_fonts=True)
