@@ -80,11 +80,11 @@ class Probe:
 def probe_for(texts: Iterable[str], also: str = "") -> Probe:
     """What the template's probe measures for ``texts`` (and the characters of ``also``), sorted."""
     every = "\n".join(text for text in texts if text)  # one string: set() and split() at C speed
-    known = {char for char in set(every) | set(also) if measurable(char) and not char.isspace()}
+    measured = {char for char in set(every) | set(also) if char != "\n" and measurable(char)}
+    known = {char for char in measured if not char.isspace()}
     pairs = {word[index:index + 2] for word in set(every.split()) for index in range(len(word) - 1)}
-    spaced = [context for char in sorted(known | {"x"}) for context in (f"{char} x", f"x {char}")]
-    spaces = {char for char in set(every) | set(also) if char.isspace() and char != "\n" and measurable(char)}
-    return Probe("".join(sorted(known | spaces)),
+    spaced = dict.fromkeys(context for char in sorted(known) for context in (f"{char} x", f"x {char}"))
+    return Probe("".join(sorted(measured)),
                  tuple(sorted(pair for pair in pairs if pair[0] in known and pair[1] in known)),
                  tuple(spaced) if "x" in known else ())
 
