@@ -81,9 +81,13 @@ def test_deep_nesting_is_refused(tmp_path: Path) -> None:
     log = ProblemLog()
     load_yaml_file(block, log)
     load_yaml_file(flow, log)
-    assert [p.format() for p in log.problems] == [
-        f"{block}:1:{2 * MAX_DEPTH + 1}: nested more than {MAX_DEPTH} levels deep: a card file needs five",
-        f"{flow}:1:1001: nested too deeply: a card file needs five levels (is a bracket never closed?)"]
+    block_problem, flow_problem = [p.format() for p in log.problems]
+    assert block_problem == f"{block}:1:{2 * MAX_DEPTH + 1}: nested more than {MAX_DEPTH} levels deep: a card file needs five"
+    # Which check stops an unclosed flow first depends on the libyaml build: older ones
+    # refuse it themselves at depth 1000, newer ones leave it to our own limit.
+    assert flow_problem in (
+        f"{flow}:1:{MAX_DEPTH + 1}: nested more than {MAX_DEPTH} levels deep: a card file needs five",
+        f"{flow}:1:1001: nested too deeply: a card file needs five levels (is a bracket never closed?)")
 
 
 def test_missing_cards_folder_is_a_usage_error(tmp_path: Path, monkeypatch, run_cli) -> None:
