@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import __version__
 from .builders import BUILTIN_FORMATS, BuildOptions, PrintOptions, default_formats, load_builder, write_all
-from .builders.print_layout import (CARD_SIZES, DUPLEX_MODES, PAPERS, card_size_argument,
+from .builders.printing.layout import (CARD_SIZES, DUPLEX_MODES, PAPERS, card_size_argument,
                                     offset_argument, plan)
 from .epoch import build_epoch
 from .errors import FactdeckError, Problem, Severity, UsageError

@@ -57,8 +57,8 @@ def test_every_bundled_builder_is_named_in_builtin_formats():
     import factdeck.builders as package
     from factdeck.builders import BUILDERS, BUILTIN_FORMATS
 
-    for module in pkgutil.iter_modules(package.__path__):
-        importlib.import_module(f"{package.__name__}.{module.name}")
-    bundled = {name: cls.__module__.rsplit(".", 1)[-1] for name, cls in BUILDERS.items()
+    for module in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
+        importlib.import_module(module.name)
+    bundled = {name: cls.__module__.removeprefix(f"{package.__name__}.") for name, cls in BUILDERS.items()
                if cls.__module__.startswith(package.__name__)}
     assert bundled == BUILTIN_FORMATS

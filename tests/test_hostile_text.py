@@ -181,7 +181,7 @@ PDF_MISSING = "pdf" not in load_builtin_builders()
 def test_pdf_prints_typst_and_html_literally(built: Path) -> None:
     pdfplumber = pytest.importorskip("pdfplumber")
     from factdeck.builders import PrintOptions
-    from factdeck.builders.print_layout import plan
+    from factdeck.builders.printing.layout import plan
 
     mm = 72 / 25.4
     layout = plan(len(TEXTS), PrintOptions())

@@ -11,7 +11,7 @@ import pypdf
 import pytest
 
 from factdeck.builders import PrintOptions
-from factdeck.builders.print_layout import PAPERS, Box, Layout, parse_card_size, plan
+from factdeck.builders.printing.layout import PAPERS, Box, Layout, parse_card_size, plan
 from factdeck.cli import main
 from factdeck.pipeline import read_deck
 

@@ -10,8 +10,9 @@ import pdfplumber
 import pypdf
 import pytest
 
-from factdeck.builders import PrintOptions, pdf_chunks
-from factdeck.builders.print_layout import plan
+from factdeck.builders import PrintOptions
+from factdeck.builders.printing import chunks as pdf_chunks
+from factdeck.builders.printing.layout import plan
 from factdeck.cli import main
 from factdeck.pipeline import read_deck
 

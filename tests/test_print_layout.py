@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from factdeck.builders import PrintOptions
-from factdeck.builders.print_layout import CARD_SIZES, MARGIN_MM, PAPERS, Box, plan
+from factdeck.builders.printing.layout import CARD_SIZES, MARGIN_MM, PAPERS, Box, plan
 
 sizes = st.one_of(st.sampled_from(sorted(CARD_SIZES)),
                   st.tuples(st.integers(20, 95), st.integers(20, 130)).map(lambda s: f"{s[0]}x{s[1]}mm"))

@@ -1,7 +1,7 @@
 """Faces proven to fit without measuring are printed exactly as if they had been measured.
 
 The print template skips Typst's measuring for a face when the extents of its
-texts (factdeck/builders/text_extent.py) prove it fits at full size. The proof
+texts (factdeck/builders/printing/fitting.py) prove it fits at full size. The proof
 must never be wrong: a wrong one would print text over the card's edge with no
 warning. So the same deck is built twice, once with extents and once with every
 face measured, and the PDFs must be the same bytes, for generated decks full of
@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from card_folders import write_cards
 from conftest import REPO
 from factdeck.builders import BuildOptions, load_builder
-from factdeck.builders.text_extent import KERNING_EM, ROUNDING_EM, TextExtents, measurable, probe_for
+from factdeck.builders.printing.fitting import KERNING_EM, ROUNDING_EM, TextExtents, measurable, probe_for
 from factdeck.pipeline import read_deck
 from factdeck.templating import make_environment, typst_string
 

@@ -16,19 +16,10 @@ from typing import TYPE_CHECKING, ClassVar
 from ..errors import ProblemLog
 from ..model import Deck
 from ..progress import Progress
+from .printing.options import PrintOptions
 
 if TYPE_CHECKING:  # Jinja is imported only when something is built
     import jinja2
-
-
-@dataclass(frozen=True)
-class PrintOptions:
-    """How the printable cards are laid out (see ``factdeck --help``)."""
-
-    paper: str = "a4"
-    card_size: str = "63x88mm"
-    duplex: str = "long"
-    back_offset_mm: tuple[float, float] = (0.0, 0.0)
 
 
 @dataclass
@@ -72,7 +63,8 @@ def register(builder: type[Builder]) -> type[Builder]:
 
 # The bundled formats and the module defining each. Named here rather than found
 # by importing, so that ``--check`` and ``--help`` never import genanki or typst.
-BUILTIN_FORMATS: dict[str, str] = {"apkg": "anki", "csv": "text", "pdf": "pdf", "preview": "pdf", "tsv": "text"}
+BUILTIN_FORMATS: dict[str, str] = {"apkg": "anki", "csv": "text", "pdf": "printing.builder",
+                                   "preview": "printing.builder", "tsv": "text"}
 
 
 def load_builder(name: str) -> type[Builder]:

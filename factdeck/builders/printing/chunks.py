@@ -30,7 +30,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .print_layout import Layout
+from .layout import Layout
 
 if TYPE_CHECKING:
     import typst

@@ -1,10 +1,10 @@
 """The deck as printable double-sided study cards: Jinja -> Typst -> PDF.
 
 The layout (which face goes where on which page) comes from
-:mod:`print_layout`; the look of a face from ``templates/print/``. A deck
-of up to ``pdf_chunks.ONE_COMPILE_SHEETS`` sheets is one Typst document compiled
+:mod:`.layout`; the look of a face from ``templates/print/``. A deck
+of up to ``chunks.ONE_COMPILE_SHEETS`` sheets is one Typst document compiled
 here; a larger one is compiled in chunks of whole sheets in worker processes
-and joined (:mod:`pdf_chunks`), so memory stays bounded. Typst is given only
+and joined (:mod:`.chunks`), so memory stays bounded. Typst is given only
 the fonts it ships with (no system fonts) and an empty folder as its root, so
 the PDF is the same on every machine and no card text can reach a file.
 """
@@ -20,11 +20,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import FactdeckError, Position, Problem
-from ..model import Deck
-from . import Builder, pdf_chunks, register
-from .print_layout import Layout, plan
-from .text_extent import Probe, TextExtents, probe_for
+from ...errors import FactdeckError, Position, Problem
+from ...model import Deck
+from .. import Builder, register
+from . import chunks as pdf_chunks
+from .layout import Layout, plan
+from .fitting import Probe, TextExtents, probe_for
 
 if TYPE_CHECKING:  # imported where used: ``--check`` must start without Typst or Jinja
     import typst
