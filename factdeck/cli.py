@@ -14,8 +14,7 @@ from .builders import BUILTIN_FORMATS, BuildOptions, PrintOptions, default_forma
 from .builders.printing.layout import (CARD_SIZES, DUPLEX_MODES, PAPERS, card_size_argument,
                                     offset_argument, plan)
 from .epoch import build_epoch
-from .errors import FactdeckError, Problem, Severity, UsageError
-from .load import display_path
+from .errors import FactdeckError, Problem, Severity, UsageError, display_path
 from .output import OutputFolder
 from .pipeline import paused_gc, read_deck
 from .progress import Progress, progress_for

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from .errors import FactdeckError, Position, ProblemLog, UsageError, os_error_text
 from .lint import lint_cards
-from .load import display_path, load_yaml_file
+from .errors import display_path
+from .load import load_yaml_file
 from .model import Card, Deck
 from .progress import Progress
 from .validate import Validator, check_unique_ids
