@@ -11,13 +11,29 @@ from pathlib import Path
 
 from . import __version__
 from .builders import BUILTIN_FORMATS, BuildOptions, PrintOptions, default_formats, load_builder, write_all
-from .builders.printing.layout import (CARD_SIZES, DUPLEX_MODES, PAPERS, card_size_argument,
-                                    offset_argument, plan)
+from .builders.printing.layout import CARD_SIZES, DUPLEX_MODES, PAPERS, parse_card_size, parse_offset, plan
 from .epoch import build_epoch
 from .errors import FactdeckError, Problem, Severity, UsageError, display_path
 from .output import OutputFolder
 from .pipeline import paused_gc, read_deck
 from .progress import Progress, progress_for
+
+
+def card_size_argument(text: str) -> str:
+    """``--card-size``: the size as given, once it reads as one."""
+    try:
+        parse_card_size(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text.strip().lower()
+
+
+def offset_argument(text: str) -> tuple[float, float]:
+    """``--back-offset``: ``X,Y`` in mm."""
+    try:
+        return parse_offset(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def parser(builder_names: list[str]) -> argparse.ArgumentParser:
