@@ -13,13 +13,13 @@ import sys
 import time
 from pathlib import Path
 
-from factdeck.builders import BUILTIN_FORMATS, BuildOptions, load_builder
+from factdeck.builders import BuildOptions, builder_names, load_builder
 from factdeck.pipeline import paused_gc, read_deck
 
 
 def main(argv: list[str]) -> None:
     cards, out = Path(argv[0]), Path(argv[1])
-    formats = argv[2].split(",") if len(argv) > 2 else sorted(BUILTIN_FORMATS)
+    formats = argv[2].split(",") if len(argv) > 2 else builder_names()
     times: dict[str, float] = {}
     with paused_gc():
         start = time.perf_counter()

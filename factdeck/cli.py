@@ -10,7 +10,7 @@ from importlib import import_module
 from pathlib import Path
 
 from . import __version__
-from .builders import BUILTIN_FORMATS, BuildOptions, PrintOptions, default_formats, load_builder, write_all
+from .builders import BuildOptions, builder_names, PrintOptions, default_formats, load_builder, write_all
 from .builders.printing.layout import CARD_SIZES, DUPLEX_MODES, PAPERS, parse_card_size, parse_offset, plan
 from .epoch import build_epoch
 from .errors import FactdeckError, Problem, Severity, UsageError, display_path
@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         except FactdeckError as error:
             report(error.problems)
             return error.exit_code
-    argument_parser = parser(sorted(BUILTIN_FORMATS))
+    argument_parser = parser(builder_names())
     args = argument_parser.parse_args(argv)
     args.print = PrintOptions(args.paper, args.card_size, args.duplex, args.back_offset)
     try:

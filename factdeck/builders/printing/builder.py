@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from ...errors import Position
 from ...model import Deck
-from .. import Builder, register
+from .. import Builder
 from . import chunks
 from .compiler import (PREVIEW_PPI, TEMPLATE, compile_document, overflows, template_problem, typst_compiler,
                        typst_error)
@@ -36,7 +36,6 @@ FONT_PROBE = "<factdeck-font>"  # the metadata label of what the template's prob
 ALWAYS_PROBED = string.printable.strip() + " “”‘’"
 
 
-@register
 class PdfBuilder(Builder):
     name = "pdf"
     suffix = ".pdf"
@@ -149,7 +148,6 @@ class PdfBuilder(Builder):
             self.options.log.warning(Position(f"templates/{TEMPLATE}"), f"Typst: {message}")
 
 
-@register
 class PreviewBuilder(PdfBuilder):
     """A PNG of the first sheet's front beside its back, made with ``--preview``."""
 
