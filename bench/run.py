@@ -32,7 +32,7 @@ from bench.generate import generate  # noqa: E402
 from bench.measure import Runs, load_average, run_process  # noqa: E402
 from bench.report import render  # noqa: E402
 from factdeck.builders import default_formats  # noqa: E402
-from factdeck.pipeline import read_deck  # noqa: E402
+from factdeck.pipeline import BuildRequest, build, read_deck  # noqa: E402
 
 EPOCH = "1700000000"
 
@@ -99,7 +99,8 @@ def measure_size(count: int, work: Path, repeat: int, ankdown: str | None, pdf_u
     if formats != default_formats():
         whole += [arg for name in formats for arg in ("--only", name)]
     # One untimed build: its .apkg is the floor's input, so the floor writes the very same notes.
-    subprocess.run(whole, env=env, check=True)
+    warm = build(BuildRequest(cards, out=out, formats=tuple(formats), epoch=int(EPOCH)))
+    assert warm.exit_code == 0, [problem.format() for problem in warm.problems]
     floor_input = folder / "floor.json"
     write_floor_input(out / "benchmark.apkg", printed_faces(cards), floor_input)
     floor = [python, str(REPO / "bench" / "floor.py"), str(floor_input), str(folder), EPOCH]
