@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import string
+from importlib import resources
 import tempfile
 from collections.abc import Iterator
 from contextlib import closing
@@ -31,7 +32,10 @@ from .layout import Layout, plan
 if TYPE_CHECKING:  # imported where used: ``--check`` must start without Typst or Jinja
     import typst
 
-FONT_PROBE = "<factdeck-font>"  # the metadata label of what the template's probe measured
+FONT_PROBE = "<factdeck-font>"  # the metadata label of what probe.typ measured
+# Measures the print style for fitting; inside the package, so no user's template replaces it.
+PROBE_TEMPLATE = resources.files(__package__) / "probe.typ"
+STYLE_TEMPLATE = "print/style.typ"
 # Probed whatever the deck holds: the text templates add around card text ("Source: ", quotes).
 ALWAYS_PROBED = string.printable.strip() + " “”‘’"
 
@@ -97,43 +101,42 @@ class PdfBuilder(Builder):
     def layout(self, deck: Deck) -> Layout:
         return plan(len(deck.cards), self.options.print)
 
-    def source(self, deck: Deck, layout: Layout, extents: TextExtents | None, preview: bool = False,
-               probe: Probe | None = None) -> str:
-        """The Typst source of the pages of ``layout``; faces keep their numbers in the whole deck.
-
-        With ``probe``, the source instead measures those characters and pairs in the print font.
-        """
+    def source(self, deck: Deck, layout: Layout, extents: TextExtents | None, preview: bool = False) -> str:
+        """The Typst source of the pages of ``layout``; faces keep their numbers in the whole deck."""
         return self.env.get_template(TEMPLATE).render(
             deck=deck, cards=deck.cards, layout=layout, total=len(deck.cards),
             card_width=layout.card[0], card_height=layout.card[1],
             paper_width=layout.paper[0], paper_height=layout.paper[1],
             built=datetime.fromtimestamp(self.options.epoch, timezone.utc), preview=preview,
-            extent=extents or (lambda text: "none"), probe=probe)
+            extent=extents or (lambda text: "none"),
+            probe=None)  # a user's cards.typ from factdeck 0.1 holds a probe of its own: never taken
+
+    def probe_source(self, layout: Layout, probe: Probe) -> str:
+        """The Typst source that measures ``probe``'s characters and pairs in the print style's font."""
+        template = self.env.from_string(PROBE_TEMPLATE.read_text(encoding="utf-8"))
+        return template.render(probe=probe, card_width=layout.card[0], card_height=layout.card[1])
 
     def text_extents(self, deck: Deck, layout: Layout) -> TextExtents | None:
-        """What the template's probe measures of the deck's characters and pairs in the print font.
+        """What probe.typ measures of the deck's characters and pairs in the print font.
 
-        None, so that every face is measured, when the template has no probe (a
-        copy of ``cards.typ`` from before there was one).
+        None, so that every face is measured, when the style lays a face out
+        taller than its ``main-bound`` adds up (a restyled ``main-content``).
         """
         import typst
 
         probe = probe_for(_printed_texts(deck), also=ALWAYS_PROBED)
         with tempfile.TemporaryDirectory() as root:
-            compiler = typst_compiler(self.source(deck, layout, None, probe=probe), Path(root))
+            compiler = typst_compiler(self.probe_source(layout, probe), Path(root))
             try:
-                found = json.loads(compiler.query(FONT_PROBE, field="value", format="json"))
-            except typst.TypstError as error:
-                raise typst_error(error.message) from None
-        try:
-            (font,) = found
-            return TextExtents(font["widths"], font["line"], font["columns"],
-                               font.get("kerning"), font.get("spaces"))
-        except (ValueError, TypeError, KeyError):
-            self.options.log.note(Position(f"templates/{TEMPLATE}"),
-                                  f"no {FONT_PROBE} found: every printed face is measured to fit it, which is "
-                                  "slower (a copy of the template from an older factdeck?)")
+                (font,) = json.loads(compiler.query(FONT_PROBE, field="value", format="json"))
+            except typst.TypstError as error:  # the probe's own code is fixed: the style's is at fault
+                raise typst_error(error.message, STYLE_TEMPLATE) from None
+        if not font["bounds"]:
+            self.options.log.note(Position(f"templates/{STYLE_TEMPLATE}"),
+                                  "main-content lays a face out taller than main-bound adds up: every printed "
+                                  "face is measured to fit it, which is slower (never wrong)")
             return None
+        return TextExtents(font["widths"], font["line"], font["columns"], font["kerning"], font["spaces"])
 
     def compile(self, compiler: typst.Compiler, format: str) -> bytes:
         """Compile to ``format``; Typst's warnings (say, a font a template names but Typst lacks) are logged."""

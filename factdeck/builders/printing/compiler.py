@@ -49,11 +49,11 @@ def compile_document(compiler: typst.Compiler, format: str, epoch: int) -> tuple
     return output, [warning.message for warning in warnings]
 
 
-def template_problem(message: str) -> FactdeckError:
+def template_problem(message: str, template: str = TEMPLATE) -> FactdeckError:
     """A problem with the print layout, reported against its template."""
-    return FactdeckError([Problem(Position(f"templates/{TEMPLATE}"), message)])
+    return FactdeckError([Problem(Position(f"templates/{template}"), message)])
 
 
-def typst_error(message: str) -> FactdeckError:
+def typst_error(message: str, template: str = TEMPLATE) -> FactdeckError:
     """Typst's compile error, as the user's problem with the print layout."""
-    return template_problem(f"Typst could not compile the print layout: {message}")
+    return template_problem(f"Typst could not compile the print layout: {message}", template)
