@@ -58,7 +58,8 @@ def parse_cloze(text: str) -> ParsedCloze:
     numbers = cloze_numbers(tuple(parts))
     if not numbers and not problems:
         problems.append((0, f"no deletion: mark each part to recall as {WRITE}"))
-    _check_numbering(text, parts, numbers, problems)
+    if not problems:  # a broken deletion's number is unknown: a gap may be only that
+        _check_numbering(text, parts, numbers, problems)
     return ParsedCloze(tuple(parts), tuple(problems))
 
 
