@@ -1,4 +1,4 @@
-"""Note type ids are needed only for the kinds a deck uses: a missing one is proposed.
+"""deck.yaml's note type ids: far enough apart, and needed only for the kinds a deck uses.
 
 A deck made before a kind existed has no id for it, and must go on building;
 the first card of a new kind then asks for one, with an id worked out from
@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 
 from .errors import Position, ProblemLog
-from .model import NOTE_TYPE_ID_ROOM
+from .model import MAX_ANKI_ID, NOTE_TYPE_ID_ROOM
+from .load import YamlMap
 
 # genanki's advice for model and deck ids: in [2^30, 2^31).
 ID_RANGE = (1 << 30, 1 << 31)
@@ -45,3 +46,30 @@ def proposed_id(seed: str, kind: str, taken: list[int]) -> int:
     while any(abs(candidate - other) < NOTE_TYPE_ID_ROOM for other in taken):
         candidate = ID_RANGE[0] + (candidate - ID_RANGE[0] + NOTE_TYPE_ID_ROOM) % span
     return candidate
+
+
+def check_apart(ids_node: YamlMap, type_ids: dict[str, int | None], log: ProblemLog) -> None:
+    """Two kinds sharing a note type would make a package Anki refuses to import.
+
+    A kind's later versions take the ids just after its own (builders/anki.py),
+    so ids must also leave room for them.
+    """
+    seen: list[tuple[str, int]] = []
+    for kind, type_id in type_ids.items():
+        if type_id is None:
+            continue
+        if type_id > MAX_ANKI_ID - NOTE_TYPE_ID_ROOM:
+            log.error(ids_node.entries[kind].position,
+                      f"'note_type_ids.{kind}': {type_id} leaves no room for later versions; "
+                      f"use an id below {MAX_ANKI_ID - NOTE_TYPE_ID_ROOM}")
+        for other, other_id in seen:
+            if abs(type_id - other_id) < NOTE_TYPE_ID_ROOM:
+                line = ids_node.entries[other].position.line
+                log.error(ids_node.entries[kind].position,
+                          f"'note_type_ids.{kind}': {type_id} is "
+                          f"{'the same id as' if type_id == other_id else 'too close to'} "
+                          f"'{other}' ({other_id}, line {line}); each kind needs its own id, "
+                          f"at least {NOTE_TYPE_ID_ROOM} apart (later versions of a note type "
+                          "use the ids after it)")
+                break
+        seen.append((kind, type_id))

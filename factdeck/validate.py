@@ -11,9 +11,9 @@ from pathlib import Path
 
 from .errors import Position, ProblemLog
 from .load import LoadedFile, YamlList, YamlMap, YamlText, YamlValue
-from .model import (CARD_FILE_FIELDS, CARD_KINDS, COMMON_FIELDS, ID_PATTERN, MAX_ANKI_ID, NOTE_TYPE_ID_ROOM,
+from .model import (CARD_FILE_FIELDS, CARD_KINDS, COMMON_FIELDS, ID_PATTERN, MAX_ANKI_ID,
                     SETTINGS_FIELDS, SOURCE_FIELDS, TAG_PATTERN, URL_PATTERN, Card, DeckSettings, Source)
-from .note_type_ids import NoteTypeIds
+from .note_type_ids import NoteTypeIds, check_apart
 from .readers import FieldReader, describe, is_absent, quoted, suggest, text_position
 
 
@@ -65,7 +65,7 @@ class Validator(FieldReader):
             # Only the kinds written: a kind needs an id once a card uses it (see card()).
             for kind in (kind for kind in CARD_KINDS if kind in ids_node.entries):
                 type_ids[kind] = self.integer_id(ids_node.get(kind), f"note_type_ids.{kind}", ids_node.position)
-            self.check_note_type_ids_apart(ids_node, type_ids)
+            check_apart(ids_node, type_ids, self.log)
         description = self.text(node.get("description"), "description")
         ids = {kind: type_id for kind, type_id in type_ids.items() if type_id is not None}
         if ids_node is not None:  # checked against the cards even when the rest of deck.yaml is broken
@@ -83,32 +83,6 @@ class Validator(FieldReader):
                            f"'{key}': {quoted(name)} has an empty part between '::' separators")
             return ""
         return name
-
-    def check_note_type_ids_apart(self, ids_node: YamlMap, type_ids: dict[str, int | None]) -> None:
-        """Two kinds sharing a note type would make a package Anki refuses to import.
-
-        A kind's later versions take the ids just after its own (builders/anki.py),
-        so ids must also leave room for them.
-        """
-        seen: list[tuple[str, int]] = []
-        for kind, type_id in type_ids.items():
-            if type_id is None:
-                continue
-            if type_id > MAX_ANKI_ID - NOTE_TYPE_ID_ROOM:
-                self.log.error(ids_node.entries[kind].position,
-                               f"'note_type_ids.{kind}': {type_id} leaves no room for later versions; "
-                               f"use an id below {MAX_ANKI_ID - NOTE_TYPE_ID_ROOM}")
-            for other, other_id in seen:
-                if abs(type_id - other_id) < NOTE_TYPE_ID_ROOM:
-                    line = ids_node.entries[other].position.line
-                    self.log.error(ids_node.entries[kind].position,
-                                   f"'note_type_ids.{kind}': {type_id} is "
-                                   f"{'the same id as' if type_id == other_id else 'too close to'} "
-                                   f"'{other}' ({other_id}, line {line}); each kind needs its own id, "
-                                   f"at least {NOTE_TYPE_ID_ROOM} apart (later versions of a note type "
-                                   "use the ids after it)")
-                    break
-            seen.append((kind, type_id))
 
     def integer_id(self, value: YamlValue | None, what: str, where: Position) -> int | None:
         text = self.text(value, what, required_at=where)
