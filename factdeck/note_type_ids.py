@@ -20,7 +20,8 @@ ID_RANGE = (1 << 30, 1 << 31)
 class NoteTypeIds:
     """deck.yaml's ``note_type_ids``, asked for each kind a card uses."""
 
-    def __init__(self, seed: str, ids: dict[str, int], position: Position, log: ProblemLog) -> None:
+    def __init__(self, seed: str, ids: dict[str, int | None], position: Position, log: ProblemLog) -> None:
+        # ``ids`` holds every kind written, None where its id is unusable (reported already).
         self.seed = seed
         self.ids = ids
         self.position = position
@@ -31,7 +32,8 @@ class NoteTypeIds:
         """Report, once per kind, a used kind without an id, with a fresh one to paste."""
         if kind in self.ids or kind in self.proposed:
             return
-        fresh = proposed_id(self.seed, kind, [*self.ids.values(), *self.proposed.values()])
+        taken = [type_id for type_id in self.ids.values() if type_id is not None]
+        fresh = proposed_id(self.seed, kind, [*taken, *self.proposed.values()])
         self.proposed[kind] = fresh
         self.log.error(self.position, f"'note_type_ids' has no id for kind '{kind}', which the card at "
                                       f"{used_at} uses: add the line '{kind}: {fresh}' under it (a fresh id "

@@ -12,7 +12,6 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import replace
-from pathlib import Path
 from typing import Callable, Iterable
 
 from .errors import Position, ProblemLog
@@ -164,19 +163,13 @@ class FieldReader:
                            card_id)
 
 
-def text_position(path: Path | None, value: YamlText, offset: int) -> Position | None:
-    """Where character ``offset`` of the stripped text of ``value`` stands in the file, when it can be known.
+def text_position(lines: list[str], value: YamlText, offset: int) -> Position | None:
+    """Where character ``offset`` of the stripped text of ``value`` stands in its file (as ``lines``).
 
     Only a scalar written on one line as its text (plain, or quoted without
     escapes) maps characters to columns one to one; for any other, None: the
-    caller points at the field. The file is read again only for this, on an error.
+    caller points at the field.
     """
-    if path is None:
-        return None
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeError):
-        return None
     if not 0 < value.position.line <= len(lines):
         return None
     written = lines[value.position.line - 1][value.position.column - 1:]

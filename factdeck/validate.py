@@ -34,6 +34,7 @@ class Validator(FieldReader):
         # deck.yaml's ids, checked against the kinds the cards use (None while deck.yaml is unusable).
         self.type_ids: NoteTypeIds | None = None
         self.card_path: Path | None = None
+        self.card_lines: dict[Path, list[str]] = {}  # read again only to point inside a text, on an error
 
     def tags(self, value: YamlValue | None, card_id: str | None = None) -> tuple[str, ...]:
         tags = []
@@ -69,7 +70,7 @@ class Validator(FieldReader):
         description = self.text(node.get("description"), "description")
         ids = {kind: type_id for kind, type_id in type_ids.items() if type_id is not None}
         if ids_node is not None:  # checked against the cards even when the rest of deck.yaml is broken
-            self.type_ids = NoteTypeIds(f"{deck_id or namespace}", ids, ids_node.position, self.log)
+            self.type_ids = NoteTypeIds(f"{deck_id or namespace}", type_ids, ids_node.position, self.log)
         if not name or not namespace or deck_id is None or ids_node is None or len(ids) < len(type_ids):
             return None
         return DeckSettings(name=name, deck_id=deck_id, guid_namespace=namespace,
@@ -222,9 +223,21 @@ class Validator(FieldReader):
         problems = card.field_problems()
         for name, offset, message in problems:
             value = raw.get(name)
-            where = text_position(self.card_path, value, offset) if isinstance(value, YamlText) else None
+            where = text_position(self.lines(), value, offset) if isinstance(value, YamlText) else None
             self.log.error(where or card.where(name), f"'{name}': {message}", label)
         return None if problems else card
+
+    def lines(self) -> list[str]:
+        """The current card file's lines, as the loader read them ([] if it cannot be read again)."""
+        path = self.card_path
+        if path is None:
+            return []
+        if path not in self.card_lines:
+            try:
+                self.card_lines[path] = path.read_text(encoding="utf-8-sig").splitlines()
+            except (OSError, UnicodeError):
+                self.card_lines[path] = []
+        return self.card_lines[path]
 
     def card_id(self, raw: YamlMap) -> tuple[str, str | None]:
         """The card's id ("" when unusable) and the label its messages carry."""
