@@ -8,6 +8,7 @@ as a new kind does until it wants a look of its own.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -16,7 +17,7 @@ import pdfplumber
 import pytest
 from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
-from factdeck.model import CARD_KINDS, Card, Direction, TextField
+from factdeck.model import CARD_KINDS, Card, Direction, TextField, register_kind
 from factdeck.schema import cards_schema, deck_schema
 
 
@@ -51,10 +52,13 @@ cards:
 
 
 @pytest.fixture
-def word_kind(monkeypatch) -> type[Card]:
-    """The kind registered for one test: the registry is as it was afterwards."""
-    monkeypatch.setitem(CARD_KINDS, WordCard.KIND, WordCard)
-    return WordCard
+def word_kind() -> Iterator[type[Card]]:
+    """The kind registered for one test, as factdeck registers its own: the registry is as it was afterwards."""
+    register_kind(WordCard)
+    try:
+        yield WordCard
+    finally:
+        del CARD_KINDS[WordCard.KIND]
 
 
 @pytest.fixture
@@ -123,3 +127,8 @@ def test_a_deck_that_starts_using_a_kind_is_given_an_id_to_paste(word_kind, case
     settings = cards / "deck.yaml"
     settings.write_text(settings.read_text(encoding="utf-8") + f"  word: {fresh}\n", encoding="utf-8")
     assert run_cli(cards, "--check").code == 0
+
+
+def test_the_registry_refuses_a_second_kind_of_the_same_name(word_kind):
+    with pytest.raises(ValueError, match="already registered"):
+        register_kind(WordCard)
