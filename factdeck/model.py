@@ -94,7 +94,7 @@ class Card:
     PROMPT: ClassVar[str] = ""
     # The field a student has to recall at length (lint's long answers).
     ANSWER: ClassVar[str] = ""
-    # In Anki's card order: never reorder, only append (a new direction is a new version).
+    # In Anki's card order (its ordinals): never reorder, only append.
     DIRECTIONS: ClassVar[tuple[Direction, ...]] = ()
     NOTE_TYPE_VERSION: ClassVar[int] = 1  # bump when the fields change: a new note type in Anki
     CLOZE: ClassVar[bool] = False  # an Anki cloze note type: one card per deletion number
@@ -144,6 +144,7 @@ class Card:
         return ()
 
     def anki_card_count(self) -> int:
+        """How many Anki cards the note makes: one per direction (a cloze: one per deletion number)."""
         return len(self.DIRECTIONS)
 
 
@@ -157,6 +158,11 @@ def register_kind(cls: CardType) -> CardType:
         raise ValueError(f"card kind {cls.KIND!r} is already registered")
     if sum(d.printed for d in cls.DIRECTIONS) != 1:
         raise ValueError(f"card kind {cls.KIND!r} needs exactly one printed direction")
+    named = {cls.PROMPT, cls.ANSWER} | {name for d in cls.DIRECTIONS for name in (d.front, d.back)}
+    unknown = sorted(named - set(cls.field_names()))
+    if unknown or not all(hasattr(cls, name) for name in cls.field_names()):
+        raise ValueError(f"card kind {cls.KIND!r}: every field named must be in FIELDS and an attribute "
+                         f"(not: {', '.join(unknown) or 'an attribute'})")
     CARD_KINDS[cls.KIND] = cls
     return cls
 
