@@ -13,6 +13,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from ..cache import Cache
 from ..errors import ProblemLog
 from ..model import Deck
 from ..progress import Progress
@@ -31,6 +32,7 @@ class BuildOptions:
     log: ProblemLog = field(default_factory=ProblemLog)
     print: PrintOptions = field(default_factory=PrintOptions)
     progress: Progress = field(default_factory=Progress)  # silent unless the CLI gives one
+    cache: Cache = field(default_factory=lambda: Cache(None))  # what earlier builds made; none by default
 
 
 class Builder:

@@ -14,6 +14,7 @@ import json
 import string
 from importlib import resources
 import tempfile
+from collections import deque
 from collections.abc import Iterator
 from contextlib import closing
 from datetime import datetime, timezone
@@ -27,6 +28,7 @@ from . import chunks
 from .compiler import (PREVIEW_PPI, TEMPLATE, compile_document, overflows, template_problem, typst_compiler,
                        typst_error)
 from .fitting import Probe, TextExtents, probe_for
+from .kept import joined_key, load_typeset, probe_key, store_typeset, typeset_key
 from .layout import Layout, plan
 
 if TYPE_CHECKING:  # imported where used: ``--check`` must start without Typst or Jinja
@@ -55,11 +57,11 @@ class PdfBuilder(Builder):
             chunks.start_workers_server()
         extents = self.text_extents(deck, layout)
         if len(parts) == 1:  # one compile here: no worker to start
-            with tempfile.TemporaryDirectory() as root:
-                compiler = typst_compiler(self.source(deck, layout, extents), Path(root))
-                progress.stage(f"pdf: typesetting {len(layout.pages)} pages")
-                target.write_bytes(self.compile(compiler, format="pdf"))
-                too_full = overflows(compiler)
+            progress.stage(f"pdf: typesetting {len(layout.pages)} pages")
+            result = self.typeset(self.source(deck, layout, extents), format="pdf")
+            target.write_bytes(result.pdf)
+            self.log_typst_warnings(list(result.warnings))
+            too_full = list(result.overflows)
         else:
             progress.stage(f"pdf: typesetting {len(layout.pages)} pages in {len(parts)} parts")
             too_full = self.compile_chunks(deck, parts, extents, target)
@@ -77,27 +79,66 @@ class PdfBuilder(Builder):
 
     def compile_chunks(self, deck: Deck, parts: list[Layout], extents: TextExtents | None,
                        target: Path) -> list[dict[str, object]]:
-        """Compile each chunk in a worker process and join their PDFs into ``target``; the overflows."""
-        sources = (self.source(deck, part, extents) for part in parts)
-        overflows: list[dict[str, object]] = []
-        warnings: list[str] = []
+        """Compile each chunk in a worker process and join their PDFs into ``target``; the overflows.
 
-        def pdfs(results: Iterator[chunks.ChunkResult]) -> Iterator[bytes]:
-            for result in results:
-                if result.error is not None:
-                    raise typst_error(result.error)
-                overflows.extend(result.overflows)
-                warnings.extend(w for w in result.warnings if w not in warnings)  # each chunk says the same
-                yield result.pdf
+        A chunk the cache holds (the same Typst source) is not compiled again.
+        """
+        cache, epoch = self.options.cache, self.options.epoch
+        keys: list[str] = []
+        kept: list[chunks.ChunkResult | None] = []  # each chunk, once rendered: None until typeset
 
-        with closing(chunks.compile_in_workers(sources, self.options.epoch)) as results:
+        def missing() -> Iterator[str]:  # rendered as the workers take them, so typesetting starts at once
+            for part in parts:
+                source = self.source(deck, part, extents)
+                keys.append(typeset_key(source, "pdf", epoch))
+                kept.append(load_typeset(cache, keys[-1]))
+                if kept[-1] is None:
+                    yield source
+
+        compiled_in_order: deque[chunks.ChunkResult] = deque()  # the missing chunks', in their order
+        with closing(chunks.compile_in_workers(missing(), epoch)) as compiled:
             try:
-                target.write_bytes(chunks.join(pdfs(results)))
+                for index in range(len(parts)):
+                    while len(kept) <= index or (kept[index] is None and not compiled_in_order):
+                        result = next(compiled, None)  # renders on until the workers take a source
+                        if result is None:  # every source rendered, none left to compile
+                            break
+                        compiled_in_order.append(result)
+                    if kept[index] is None:
+                        result = compiled_in_order.popleft()
+                        if result.error is not None:
+                            raise typst_error(result.error)
+                        store_typeset(cache, keys[index], result)
+                        kept[index] = result
             except chunks.WorkerCrash:
                 raise template_problem("Typst stopped without finishing the print layout (out of memory?); "
                                         "try again with fewer cards or more memory") from None
+        results = [result for result in kept if result is not None]
+        warnings: list[str] = []
+        for result in results:
+            warnings.extend(w for w in result.warnings if w not in warnings)  # each chunk says the same
+        joined = joined_key(keys)
+        pdf = cache.get(joined)
+        if pdf is None:
+            pdf = chunks.join(result.pdf for result in results)
+            cache.put(joined, pdf)
+        target.write_bytes(pdf)
         self.log_typst_warnings(warnings)
-        return overflows
+        return [overflow for result in results for overflow in result.overflows]
+
+    def typeset(self, source: str, format: str) -> chunks.ChunkResult:
+        """``source`` compiled here as ``format`` ("pdf" or "png"), or as the cache kept it."""
+        cache = self.options.cache
+        key = typeset_key(source, format, self.options.epoch)
+        result = load_typeset(cache, key)
+        if result is None:
+            with tempfile.TemporaryDirectory() as root:
+                compiler = typst_compiler(source, Path(root))
+                output, warnings = compile_document(compiler, format, self.options.epoch)
+                found = overflows(compiler) if format == "pdf" else []
+            result = chunks.ChunkResult(output, tuple(found), tuple(warnings))
+            store_typeset(cache, key, result)
+        return result
 
     def layout(self, deck: Deck) -> Layout:
         return plan(len(deck.cards), self.options.print)
@@ -126,25 +167,23 @@ class PdfBuilder(Builder):
         import typst
 
         probe = probe_for(_printed_texts(deck), also=ALWAYS_PROBED)
-        with tempfile.TemporaryDirectory() as root:
-            compiler = typst_compiler(self.probe_source(layout, probe), Path(root))
-            try:
-                (font,) = json.loads(compiler.query(FONT_PROBE, field="value", format="json"))
-            except typst.TypstError as error:  # the probe's own code is fixed: the style's is at fault
-                raise typst_error(error.message, STYLE_TEMPLATE) from None
+        source = self.probe_source(layout, probe)
+        key = probe_key(source)
+        font = self.options.cache.get_json(key)
+        if not isinstance(font, dict):
+            with tempfile.TemporaryDirectory() as root:
+                compiler = typst_compiler(source, Path(root))
+                try:
+                    (font,) = json.loads(compiler.query(FONT_PROBE, field="value", format="json"))
+                except typst.TypstError as error:  # the probe's own code is fixed: the style's is at fault
+                    raise typst_error(error.message, STYLE_TEMPLATE) from None
+            self.options.cache.put_json(key, font)
         if not font["bounds"]:
             self.options.log.note(Position(f"templates/{STYLE_TEMPLATE}"),
                                   "main-content lays a face out taller than main-bound adds up: every printed "
                                   "face is measured to fit it, which is slower (never wrong)")
             return None
         return TextExtents(font["widths"], font["line"], font["columns"], font["kerning"], font["spaces"])
-
-    def compile(self, compiler: typst.Compiler, format: str) -> bytes:
-        """Compile to ``format``; Typst's warnings (say, a font a template names but Typst lacks) are logged."""
-        output, warnings = compile_document(compiler, format, self.options.epoch)
-        if format == "pdf":  # the preview compiles the same templates: say it once
-            self.log_typst_warnings(warnings)
-        return output
 
     def log_typst_warnings(self, messages: list[str]) -> None:
         """Typst's warnings (say, a font a template names but Typst lacks), against the template."""
@@ -163,10 +202,8 @@ class PreviewBuilder(PdfBuilder):
     def write(self, deck: Deck, target: Path) -> str:
         deck = deck.as_printed()
         layout = self.layout(deck)
-        with tempfile.TemporaryDirectory() as root:
-            source = self.source(deck, layout, self.text_extents(deck, layout), preview=True)
-            compiler = typst_compiler(source, Path(root))
-            target.write_bytes(self.compile(compiler, format="png"))
+        source = self.source(deck, layout, self.text_extents(deck, layout), preview=True)
+        target.write_bytes(self.typeset(source, format="png").pdf)  # its warnings are the PDF's: said there
         return f"the first sheet of {self.options.print.paper} paper, front and back, at {PREVIEW_PPI} ppi"
 
 

@@ -1,0 +1,97 @@
+"""A card file's checked cards and problems as JSON, so an unchanged file is not read and validated again.
+
+The entry's key holds everything validating the file depends on: its bytes,
+the name it is shown by (every position carries it), deck.yaml and
+sources.yaml (the root deck name, the note type ids, the sources cited) and,
+through :func:`cache.key_of`, factdeck's code. Only a file that validated
+without an error is kept (a failed build reads it again anyway). Cited sources
+are kept by key and taken from this build's sources, which the key fixes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+
+from .cache import Cache, key_of
+from .errors import Position, Problem, Severity
+from .model import CARD_KINDS, Card, Source
+
+FORMAT = "checked-cards 1"
+
+
+def checked_key(display: str, data: bytes, settings: bytes, sources: bytes) -> str:
+    """The key of a card file's checked cards."""
+    return key_of(FORMAT, (display, data, settings, sources))
+
+
+def load_checked(cache: Cache, key: str, sources: dict[str, Source]) -> tuple[list[Card], list[Problem]] | None:
+    """The cards and problems kept under ``key``, or None when absent or not readable as ours."""
+    entry = cache.get_json(key)
+    if entry is None:
+        return None
+    try:
+        return ([_card(raw, sources) for raw in entry["cards"]],
+                [Problem(_position(p["at"]), p["message"], p["card"], Severity(p["severity"]))
+                 for p in entry["problems"]])
+    except (KeyError, TypeError, ValueError, IndexError):  # intact but not what this code writes
+        return None
+
+
+def store_checked(cache: Cache, key: str, cards: list[Card], problems: list[Problem]) -> None:
+    """Keep a file's cards and problems; a card with a value this format cannot hold is not kept."""
+    try:
+        entry = {"cards": [_raw(card) for card in cards],
+                 "problems": [{"at": _raw_position(p.position), "message": p.message, "card": p.card_id,
+                               "severity": p.severity.value} for p in problems]}
+    except TypeError:
+        return
+    cache.put_json(key, entry)
+
+
+def _raw(card: Card) -> dict[str, Any]:
+    raw: dict[str, Any] = {"kind": card.KIND}
+    for spec in fields(card):
+        value = getattr(card, spec.name)
+        if spec.name == "sources":
+            raw[spec.name] = [source.key for source in value]
+        elif spec.name == "field_positions":
+            raw[spec.name] = {name: _raw_position(position) for name, position in value.items()}
+        elif isinstance(value, Position):
+            raw[spec.name] = _raw_position(value)
+        elif isinstance(value, tuple) and all(isinstance(item, str) for item in value):
+            raw[spec.name] = list(value)
+        elif isinstance(value, (str, int)) and not isinstance(value, bool):
+            raw[spec.name] = value
+        else:
+            raise TypeError(f"{type(card).__name__}.{spec.name}: {type(value).__name__} is not kept")
+    return raw
+
+
+def _card(raw: dict[str, Any], sources: dict[str, Source]) -> Card:
+    kind = CARD_KINDS[raw["kind"]]
+    values: dict[str, Any] = {}
+    for spec in fields(kind):
+        value = raw[spec.name]
+        if spec.name == "sources":
+            values[spec.name] = tuple(sources[key] for key in value)
+        elif spec.name == "field_positions":
+            values[spec.name] = {name: _position(position) for name, position in value.items()}
+        elif spec.name == "position":
+            values[spec.name] = _position(value)
+        elif isinstance(value, list):
+            values[spec.name] = tuple(value)
+        else:
+            values[spec.name] = value
+    return kind(**values)
+
+
+def _raw_position(position: Position) -> list[str | int]:
+    return [position.file, position.line, position.column]
+
+
+def _position(raw: list[Any]) -> Position:
+    file, line, column = raw
+    if not isinstance(file, str) or not isinstance(line, int) or not isinstance(column, int):
+        raise TypeError("not a position")
+    return Position(file, line, column)
