@@ -1,0 +1,138 @@
+"""The build cache: a rebuild after an edit is byte-identical to a fresh build and redoes only what changed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from factdeck.builders.printing import chunks as pdf_chunks
+from factdeck.cache import FOLDER_NAME, Cache, cache_for
+
+REPO = Path(__file__).parent.parent
+EVERY_FORMAT = ("--only", "apkg", "--only", "pdf", "--only", "csv", "--only", "tsv", "--preview")
+SHEETS = 3  # the bundled deck's 24 sheets become eight chunks
+
+
+@pytest.fixture
+def deck(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the bundled deck, printed in chunks of a few sheets so that one edit touches one chunk."""
+    monkeypatch.setattr(pdf_chunks, "SHEETS_PER_CHUNK", SHEETS)
+    monkeypatch.setattr(pdf_chunks, "ONE_COMPILE_SHEETS", 0)
+    shutil.copytree(REPO / "cards", tmp_path / "deck" / "cards")
+    return tmp_path / "deck" / "cards"
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+def entries(folder: Path) -> set[str]:
+    return {path.name for path in folder.iterdir()}
+
+
+def edit_one_card(cards: Path) -> None:
+    path = cards / "industrialization.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("answer: Heavy industry.") == 1
+    path.write_text(text.replace("answer: Heavy industry.", "answer: Heavy industry, first."), encoding="utf-8")
+
+
+def test_a_rebuild_after_an_edit_is_the_fresh_build_byte_for_byte(run_cli, deck, tmp_path, own_build_cache):
+    assert run_cli(deck, "--out", tmp_path / "cold", *EVERY_FORMAT).code == 0
+    kept = entries(own_build_cache)
+    edit_one_card(deck)
+    warm = run_cli(deck, "--out", tmp_path / "warm", *EVERY_FORMAT)
+    fresh = run_cli(deck, "--out", tmp_path / "fresh", "--no-cache", *EVERY_FORMAT)
+    assert warm.code == fresh.code == 0 and warm.err == fresh.err
+    assert set(outputs(tmp_path / "warm")) == {"stalins-ussr.apkg", "stalins-ussr.pdf", "stalins-ussr.csv",
+                                               "stalins-ussr.tsv", "stalins-ussr-preview.png"}
+    assert outputs(tmp_path / "warm") == outputs(tmp_path / "fresh")
+    assert outputs(tmp_path / "warm") != outputs(tmp_path / "cold")
+    # New: the edited file's checked cards, its one chunk, the joined PDF; at most the probe too
+    # (a new pair of letters), never the other seven chunks.
+    assert 3 <= len(entries(own_build_cache) - kept) <= 4
+
+
+def test_an_unchanged_rebuild_keeps_every_entry_and_the_outputs(run_cli, deck, tmp_path, own_build_cache):
+    assert run_cli(deck, "--out", tmp_path / "first", *EVERY_FORMAT).code == 0
+    kept = entries(own_build_cache)
+    assert run_cli(deck, "--out", tmp_path / "second", *EVERY_FORMAT).code == 0
+    assert entries(own_build_cache) == kept
+    assert outputs(tmp_path / "first") == outputs(tmp_path / "second")
+
+
+def damage(path: Path, how: str) -> None:
+    data = path.read_bytes()
+    if how == "truncated":
+        path.write_bytes(data[:len(data) // 2])
+    elif how == "flipped":
+        path.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    elif how == "foreign":
+        path.write_bytes(b"import os; os.system('echo pwned')\n")
+    elif how == "empty":
+        path.write_bytes(b"")
+
+
+@pytest.mark.parametrize("how", ["truncated", "flipped", "foreign", "empty", "swapped"])
+def test_a_damaged_cache_is_ignored_and_rebuilt(run_cli, deck, tmp_path, own_build_cache, how):
+    assert run_cli(deck, "--out", tmp_path / "fresh", "--no-cache", *EVERY_FORMAT).code == 0
+    assert run_cli(deck, "--out", tmp_path / "first", *EVERY_FORMAT).code == 0
+    paths = sorted(own_build_cache.iterdir())
+    if how == "swapped":  # each entry holds another's payload: a file copied under the wrong name
+        payloads = [path.read_bytes() for path in paths]
+        for path, payload in zip(paths, payloads[1:] + payloads[:1]):
+            path.write_bytes(payload)
+    else:
+        for path in paths:
+            damage(path, how)
+    (own_build_cache / ".writing-left-by-a-killed-build").write_bytes(b"factdeck-cache 1 half")
+    result = run_cli(deck, "--out", tmp_path / "again", *EVERY_FORMAT)
+    assert result.code == 0 and "Traceback" not in result.err
+    assert outputs(tmp_path / "again") == outputs(tmp_path / "fresh")
+    assert all(Cache(own_build_cache).get(path.name.removesuffix(".entry")) is not None
+               for path in own_build_cache.glob("*.entry"))  # made again, whole
+
+
+def test_no_cache_keeps_nothing_and_cache_dir_moves_it(run_cli, deck, tmp_path, own_build_cache):
+    assert run_cli(deck, "--out", tmp_path / "a", "--only", "csv", "--no-cache").code == 0
+    assert not own_build_cache.exists()
+    moved = tmp_path / "elsewhere"
+    assert run_cli(deck, "--out", tmp_path / "b", "--only", "csv", "--cache", moved).code == 0
+    assert not own_build_cache.exists() and any(moved.glob("*.entry"))
+
+
+def test_the_cache_is_beside_the_cards_folder_by_default(tmp_path):
+    assert cache_for(tmp_path / "cards", None).folder == tmp_path / FOLDER_NAME
+    assert cache_for(tmp_path / "cards", None, enabled=False).folder is None
+    for gitignore in (REPO / ".gitignore", REPO / "templates/scaffold/gitignore"):
+        assert f"{FOLDER_NAME}/" in gitignore.read_text().splitlines()
+
+
+@pytest.mark.parametrize("name", ["warnings", "yaml-trailing-comment"])
+def test_warnings_of_a_kept_card_file_are_reported_again(run_cli, case, own_build_cache, name):
+    cards = case(name)
+    first = run_cli(cards, "--only", "csv", "--out", "dist")
+    assert any(own_build_cache.glob("*.entry"))
+    second = run_cli(cards, "--only", "csv", "--out", "dist")
+    assert first.code == second.code == 0 and "warning" in first.err and second.err == first.err
+
+
+def test_the_least_recently_used_entries_go_once_the_bound_is_passed(tmp_path):
+    store = Cache(tmp_path, limit_bytes=3 * 1200)
+    for index in range(5):
+        store.put(f"{index:064x}", bytes(1000))
+        os.utime(tmp_path / f"{index:064x}.entry", ns=(index * 10**9, index * 10**9))
+    assert store.get(f"{0:064x}") is not None  # used now: the newest
+    store.prune()
+    assert len(list(tmp_path.iterdir())) == 3
+    assert [store.get(f"{index:064x}") is not None for index in range(5)] == [True, False, False, True, True]
+
+
+def test_a_cache_that_cannot_be_written_is_only_slower(run_cli, deck, tmp_path):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("in the way")
+    result = run_cli(deck, "--out", tmp_path / "out", "--only", "csv", "--cache", blocked)
+    assert result.code == 0 and (tmp_path / "out" / "stalins-ussr.csv").is_file()
