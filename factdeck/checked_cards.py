@@ -69,21 +69,15 @@ def _raw(card: Card) -> dict[str, Any]:
 
 
 def _card(raw: dict[str, Any], sources: dict[str, Source]) -> Card:
-    kind = CARD_KINDS[raw["kind"]]
-    values: dict[str, Any] = {}
-    for spec in fields(kind):
-        value = raw[spec.name]
-        if spec.name == "sources":
-            values[spec.name] = tuple(sources[key] for key in value)
-        elif spec.name == "field_positions":
-            values[spec.name] = {name: _position(position) for name, position in value.items()}
-        elif spec.name == "position":
-            values[spec.name] = _position(value)
-        elif isinstance(value, list):
-            values[spec.name] = tuple(value)
-        else:
-            values[spec.name] = value
-    return kind(**values)
+    """A card from what :func:`_raw` made of it (the entry is intact: the cache checked its hash)."""
+    kind = CARD_KINDS[raw.pop("kind")]
+    for name, value in raw.items():
+        if isinstance(value, list):  # tags: what _raw keeps as a list is a tuple of strings
+            raw[name] = tuple(value)
+    raw["sources"] = tuple(sources[key] for key in raw["sources"])
+    raw["position"] = _position(raw["position"])
+    raw["field_positions"] = {name: Position(*where) for name, where in raw["field_positions"].items()}
+    return kind(**raw)
 
 
 def _raw_position(position: Position) -> list[str | int]:
