@@ -6,6 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
+import pypdf
 import pytest
 
 from factdeck.builders.printing import chunks as pdf_chunks
@@ -51,9 +52,9 @@ def test_a_rebuild_after_an_edit_is_the_fresh_build_byte_for_byte(run_cli, deck,
                                                "stalins-ussr.tsv", "stalins-ussr-preview.png"}
     assert outputs(tmp_path / "warm") == outputs(tmp_path / "fresh")
     assert outputs(tmp_path / "warm") != outputs(tmp_path / "cold")
-    # New: the edited file's checked cards, its one chunk, the joined PDF; at most the probe too
-    # (a new pair of letters), never the other seven chunks.
-    assert 3 <= len(entries(own_build_cache) - kept) <= 4
+    # New: the edited file's checked cards, its one chunk (known by its cards and by its source),
+    # the joined PDF; at most the probe too (a new pair of letters); never the other seven chunks.
+    assert 4 <= len(entries(own_build_cache) - kept) <= 5
 
 
 def test_an_unchanged_rebuild_keeps_every_entry_and_the_outputs(run_cli, deck, tmp_path, own_build_cache):
@@ -136,3 +137,25 @@ def test_a_cache_that_cannot_be_written_is_only_slower(run_cli, deck, tmp_path):
     blocked.write_text("in the way")
     result = run_cli(deck, "--out", tmp_path / "out", "--only", "csv", "--cache", blocked)
     assert result.code == 0 and (tmp_path / "out" / "stalins-ussr.csv").is_file()
+
+
+def test_a_template_that_reads_other_cards_is_rendered_again_for_every_chunk(run_cli, deck, tmp_path):
+    """A chunk is known by its own cards only if its rendering read no other: here each page shows card 0's id."""
+    restyled = deck.parent / "templates" / "print"
+    restyled.mkdir(parents=True)
+    layout = (REPO / "templates" / "print" / "cards.typ").read_text(encoding="utf-8")
+    assert layout.count("#page[\n<< sheet(page) >>\n]") == 1
+    restyled.joinpath("cards.typ").write_text(layout.replace(
+        "#page[\n<< sheet(page) >>\n]",
+        "#page[\n<< sheet(page) >>\n#place(bottom + left, text(5pt, << cards[0].id|typst_string >>))\n]"),
+        encoding="utf-8")
+    assert run_cli(deck, "--out", tmp_path / "cold", "--only", "pdf").code == 0
+    cloze = deck / "cloze.yaml"
+    cloze.write_text(cloze.read_text(encoding="utf-8").replace("cloze-kolkhozy-sovkhozy", "cloze-kolkhozy"),
+                     encoding="utf-8")
+    assert run_cli(deck, "--out", tmp_path / "warm", "--only", "pdf").code == 0
+    assert run_cli(deck, "--out", tmp_path / "fresh", "--only", "pdf", "--no-cache").code == 0
+    assert outputs(tmp_path / "warm") == outputs(tmp_path / "fresh")
+    pages = pypdf.PdfReader(tmp_path / "warm" / "stalins-ussr.pdf").pages
+    assert all("cloze-kolkhozy" in page.extract_text() and "kolkhozy-sovkhozy" not in page.extract_text()
+               for page in pages)

@@ -15,20 +15,22 @@ import string
 from importlib import resources
 import tempfile
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import closing
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ...errors import Position
-from ...model import Deck
+from ...model import Card, Deck
 from .. import Builder
 from . import chunks
 from .compiler import (PREVIEW_PPI, TEMPLATE, compile_document, overflows, template_problem, typst_compiler,
                        typst_error)
 from .fitting import Probe, TextExtents, probe_for
-from .kept import joined_key, load_typeset, probe_key, store_typeset, typeset_key
+from .kept import (ReadCards, inputs_key, joined_key, load_typeset, probe_key, store_typeset,
+                   templates_fingerprint, typeset_key)
 from .layout import Layout, plan
 
 if TYPE_CHECKING:  # imported where used: ``--check`` must start without Typst or Jinja
@@ -55,7 +57,7 @@ class PdfBuilder(Builder):
         parts = chunks.chunks_of(layout)
         if len(parts) > 1:  # the workers' server starts up while the probe runs
             chunks.start_workers_server()
-        extents = self.text_extents(deck, layout)
+        probed, extents = self.measure(deck, layout)
         if len(parts) == 1:  # one compile here: no worker to start
             progress.stage(f"pdf: typesetting {len(layout.pages)} pages")
             result = self.typeset(self.source(deck, layout, extents), format="pdf")
@@ -64,7 +66,7 @@ class PdfBuilder(Builder):
             too_full = list(result.overflows)
         else:
             progress.stage(f"pdf: typesetting {len(layout.pages)} pages in {len(parts)} parts")
-            too_full = self.compile_chunks(deck, parts, extents, target)
+            too_full = self.compile_chunks(deck, parts, extents, target, probed)
         for overflow in too_full:  # reported by measured-fit in style.typ when even the smallest size fails
             card = deck.cards[overflow["card"]]
             self.options.log.warning(
@@ -78,19 +80,32 @@ class PdfBuilder(Builder):
                 f"{layout.card[1]:g} mm a sheet, duplex {opts.duplex})")
 
     def compile_chunks(self, deck: Deck, parts: list[Layout], extents: TextExtents | None,
-                       target: Path) -> list[dict[str, object]]:
+                       target: Path, probed: str = "") -> list[dict[str, object]]:
         """Compile each chunk in a worker process and join their PDFs into ``target``; the overflows.
 
-        A chunk the cache holds (the same Typst source) is not compiled again.
+        A chunk the cache holds (the same Typst source) is not compiled again, nor
+        rendered again if it was rendered from the same cards, pages and templates.
         """
         cache, epoch = self.options.cache, self.options.epoch
         keys: list[str] = []
         kept: list[chunks.ChunkResult | None] = []  # each chunk, once rendered: None until typeset
+        shared = (templates_fingerprint(self.env), repr(deck.settings), repr(sorted(deck.sources.items())),
+                  probed, str(epoch)) if cache.folder is not None else ()
 
         def missing() -> Iterator[str]:  # rendered as the workers take them, so typesetting starts at once
             for part in parts:
-                source = self.source(deck, part, extents)
+                inputs = inputs_key(shared, part, deck.cards) if shared else ""
+                known = (cache.get(inputs) or b"").decode("ascii", "replace") if inputs else ""
+                result = load_typeset(cache, known) if len(known) == 64 and known.isalnum() else None
+                if result is not None:
+                    keys.append(known)
+                    kept.append(result)
+                    continue
+                read = ReadCards(deck.cards, {face.index for page in part.pages for face in page.faces})
+                source = self.source(replace(deck, cards=read), part, extents, cards=read)
                 keys.append(typeset_key(source, "pdf", epoch))
+                if inputs and read.only_own:
+                    cache.put(inputs, keys[-1].encode())
                 kept.append(load_typeset(cache, keys[-1]))
                 if kept[-1] is None:
                     yield source
@@ -143,10 +158,12 @@ class PdfBuilder(Builder):
     def layout(self, deck: Deck) -> Layout:
         return plan(len(deck.cards), self.options.print)
 
-    def source(self, deck: Deck, layout: Layout, extents: TextExtents | None, preview: bool = False) -> str:
+    def source(self, deck: Deck, layout: Layout, extents: TextExtents | None, preview: bool = False,
+               cards: Sequence[Card] | None = None) -> str:
         """The Typst source of the pages of ``layout``; faces keep their numbers in the whole deck."""
+        cards = deck.cards if cards is None else cards
         return self.env.get_template(TEMPLATE).render(
-            deck=deck, cards=deck.cards, layout=layout, total=len(deck.cards),
+            deck=deck, cards=cards, layout=layout, total=len(cards),
             card_width=layout.card[0], card_height=layout.card[1],
             paper_width=layout.paper[0], paper_height=layout.paper[1],
             built=datetime.fromtimestamp(self.options.epoch, timezone.utc), preview=preview,
@@ -164,6 +181,10 @@ class PdfBuilder(Builder):
         None, so that every face is measured, when the style lays a face out
         taller than its ``main-bound`` adds up (a restyled ``main-content``).
         """
+        return self.measure(deck, layout)[1]
+
+    def measure(self, deck: Deck, layout: Layout) -> tuple[str, TextExtents | None]:
+        """:meth:`text_extents`, and the key of the probe that measured them (which stands for them)."""
         import typst
 
         probe = probe_for(_printed_texts(deck), also=ALWAYS_PROBED)
@@ -182,8 +203,8 @@ class PdfBuilder(Builder):
             self.options.log.note(Position(f"templates/{STYLE_TEMPLATE}"),
                                   "main-content lays a face out taller than main-bound adds up: every printed "
                                   "face is measured to fit it, which is slower (never wrong)")
-            return None
-        return TextExtents(font["widths"], font["line"], font["columns"], font["kerning"], font["spaces"])
+            return key, None
+        return key, TextExtents(font["widths"], font["line"], font["columns"], font["kerning"], font["spaces"])
 
     def log_typst_warnings(self, messages: list[str]) -> None:
         """Typst's warnings (say, a font a template names but Typst lacks), against the template."""

@@ -10,12 +10,20 @@ its own chunk's key.
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Iterator, Sequence
 from functools import cache
 from importlib import metadata
+from typing import TYPE_CHECKING, overload
 
 from ...cache import Cache, key_of
+from ...model import Card
 from .chunks import ChunkResult
+from .layout import Layout
+
+if TYPE_CHECKING:
+    import jinja2
 
 FORMAT = "typeset 1"
 
@@ -58,3 +66,57 @@ def store_typeset(kept: Cache, key: str, result: ChunkResult) -> None:
     if result.error is None:
         meta = json.dumps({"overflows": list(result.overflows), "warnings": list(result.warnings)})
         kept.put(key, meta.encode() + b"\n" + result.pdf)
+
+
+def templates_fingerprint(env: jinja2.Environment) -> str:
+    """Every template the environment can load (the user's over the defaults), by name and text."""
+    assert env.loader is not None
+    digest = hashlib.sha256()
+    for name in sorted(env.loader.list_templates()):
+        text = env.loader.get_source(env, name)[0]
+        digest.update(f"{len(name)}:{name}{len(text)}:{text}".encode())
+    return digest.hexdigest()
+
+
+def inputs_key(context: tuple[str, ...], part: Layout, cards: Sequence[Card]) -> str:
+    """The key of a chunk's rendering by what it was rendered from, for a template that read only its own cards.
+
+    ``context`` is what every chunk shares (the templates, the deck's settings and
+    sources, the fitting probe, the epoch); then the chunk's pages and its cards.
+    """
+    shown = sorted({face.index for page in part.pages for face in page.faces})
+    return key_of(f"{FORMAT} inputs", (*context, repr(part), *(f"{i}:{cards[i]!r}" for i in shown)))
+
+
+class ReadCards(Sequence["Card"]):
+    """The deck's cards as a template sees them, noting which it read: only those a chunk shows, or all.
+
+    A chunk whose rendering read no card but its own can be known by those cards
+    (:func:`inputs_key`) without being rendered again.
+    """
+
+    def __init__(self, cards: Sequence[Card], own: set[int]) -> None:
+        self.cards = cards
+        self.own = own
+        self.only_own = True
+
+    def __len__(self) -> int:
+        return len(self.cards)
+
+    @overload
+    def __getitem__(self, index: int) -> Card: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Card]: ...
+
+    def __getitem__(self, index: int | slice) -> Card | Sequence[Card]:
+        if not isinstance(index, int) or index % max(1, len(self.cards)) not in self.own:
+            self.only_own = False
+        return self.cards[index]
+
+    def __iter__(self) -> Iterator[Card]:
+        self.only_own = False
+        return iter(self.cards)
+
+    def __contains__(self, value: object) -> bool:
+        self.only_own = False
+        return value in self.cards
