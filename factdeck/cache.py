@@ -113,6 +113,15 @@ class Cache:
     def put_json(self, key: str, value: object) -> None:
         self.put(key, json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
 
+    def get_alias(self, key: str) -> str:
+        """The key stored under ``key`` by :meth:`put_alias` (a thing known by its inputs), or ""."""
+        target = (self.get(key) or b"").decode("ascii", "replace")
+        return target if len(target) == 64 and all(c in "0123456789abcdef" for c in target) else ""
+
+    def put_alias(self, key: str, target: str) -> None:
+        """Keep ``target``, the key of an entry, under ``key``: a second way to find it."""
+        self.put(key, target.encode("ascii"))
+
     def prune(self) -> None:
         """Remove the least recently used entries until the folder is within its bound."""
         if self.folder is None:

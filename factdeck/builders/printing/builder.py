@@ -30,7 +30,7 @@ from .compiler import (PREVIEW_PPI, TEMPLATE, compile_document, overflows, templ
                        typst_error)
 from .fitting import Probe, TextExtents, probe_for
 from .kept import (ReadCards, inputs_key, joined_key, load_typeset, probe_key, store_typeset,
-                   templates_fingerprint, typeset_key)
+                   templates_fingerprint, texts_key, typeset_key)
 from .layout import Layout, plan
 
 if TYPE_CHECKING:  # imported where used: ``--check`` must start without Typst or Jinja
@@ -95,8 +95,8 @@ class PdfBuilder(Builder):
         def missing() -> Iterator[str]:  # rendered as the workers take them, so typesetting starts at once
             for part in parts:
                 inputs = inputs_key(shared, part, deck.cards) if shared else ""
-                known = (cache.get(inputs) or b"").decode("ascii", "replace") if inputs else ""
-                result = load_typeset(cache, known) if len(known) == 64 and known.isalnum() else None
+                known = cache.get_alias(inputs) if inputs else ""
+                result = load_typeset(cache, known) if known else None
                 if result is not None:
                     keys.append(known)
                     kept.append(result)
@@ -105,7 +105,7 @@ class PdfBuilder(Builder):
                 source = self.source(replace(deck, cards=read), part, extents, cards=read)
                 keys.append(typeset_key(source, "pdf", epoch))
                 if inputs and read.only_own:
-                    cache.put(inputs, keys[-1].encode())
+                    cache.put_alias(inputs, keys[-1])
                 kept.append(load_typeset(cache, keys[-1]))
                 if kept[-1] is None:
                     yield source
@@ -187,10 +187,18 @@ class PdfBuilder(Builder):
         """:meth:`text_extents`, and the key of the probe that measured them (which stands for them)."""
         import typst
 
-        probe = probe_for(_printed_texts(deck), also=ALWAYS_PROBED)
-        source = self.probe_source(layout, probe)
-        key = probe_key(source)
-        font = self.options.cache.get_json(key)
+        cache = self.options.cache
+        texts = list(_printed_texts(deck))
+        # Working out the probe reads every word of the deck: a rebuild knows it by the texts instead.
+        by_texts = texts_key(templates_fingerprint(self.env), repr(layout.card), texts) if cache.folder else ""
+        key = cache.get_alias(by_texts) if by_texts else ""
+        font = cache.get_json(key) if key else None
+        if not isinstance(font, dict):
+            source = self.probe_source(layout, probe_for(texts, also=ALWAYS_PROBED))
+            key = probe_key(source)
+            font = cache.get_json(key)
+            if by_texts:
+                cache.put_alias(by_texts, key)
         if not isinstance(font, dict):
             with tempfile.TemporaryDirectory() as root:
                 compiler = typst_compiler(source, Path(root))
@@ -198,7 +206,7 @@ class PdfBuilder(Builder):
                     (font,) = json.loads(compiler.query(FONT_PROBE, field="value", format="json"))
                 except typst.TypstError as error:  # the probe's own code is fixed: the style's is at fault
                     raise typst_error(error.message, STYLE_TEMPLATE) from None
-            self.options.cache.put_json(key, font)
+            cache.put_json(key, font)
         if not font["bounds"]:
             self.options.log.note(Position(f"templates/{STYLE_TEMPLATE}"),
                                   "main-content lays a face out taller than main-bound adds up: every printed "
