@@ -30,7 +30,7 @@ from .compiler import (PREVIEW_PPI, TEMPLATE, compile_document, overflows, templ
                        typst_error)
 from .fitting import Probe, TextExtents, probe_for
 from .kept import (ReadCards, inputs_key, joined_key, load_typeset, probe_key, store_typeset,
-                   templates_fingerprint, texts_key, typeset_key)
+                   templates_fingerprint, typeset_key)
 from .layout import Layout, plan
 
 if TYPE_CHECKING:  # imported where used: ``--check`` must start without Typst or Jinja
@@ -87,57 +87,52 @@ class PdfBuilder(Builder):
         rendered again if it was rendered from the same cards, pages and templates.
         """
         cache, epoch = self.options.cache, self.options.epoch
-        keys: list[str] = []
-        kept: list[chunks.ChunkResult | None] = []  # each chunk, once rendered: None until typeset
         shared = (templates_fingerprint(self.env), repr(deck.settings), repr(sorted(deck.sources.items())),
                   probed, str(epoch)) if cache.folder is not None else ()
+        inputs = [inputs_key(shared, part, deck.cards) if shared else "" for part in parts]
+        keys = [cache.get_alias(key) if key else "" for key in inputs]  # each chunk's source's, once known
+        kept = [load_typeset(cache, key) if key else None for key in keys]  # each chunk's pages, once typeset
+        submitted: deque[int] = deque()  # the chunks the workers are typesetting, in order
 
         def missing() -> Iterator[str]:  # rendered as the workers take them, so typesetting starts at once
-            for part in parts:
-                inputs = inputs_key(shared, part, deck.cards) if shared else ""
-                known = cache.get_alias(inputs) if inputs else ""
-                result = load_typeset(cache, known) if known else None
-                if result is not None:
-                    keys.append(known)
-                    kept.append(result)
+            for index, part in enumerate(parts):
+                if kept[index] is not None:
                     continue
                 read = ReadCards(deck.cards, {face.index for page in part.pages for face in page.faces})
                 source = self.source(replace(deck, cards=read), part, extents, cards=read)
-                keys.append(typeset_key(source, "pdf", epoch))
-                if inputs and read.only_own:
-                    cache.put_alias(inputs, keys[-1])
-                kept.append(load_typeset(cache, keys[-1]))
-                if kept[-1] is None:
+                keys[index] = typeset_key(source, "pdf", epoch)
+                if inputs[index] and read.only_own:
+                    cache.put_alias(inputs[index], keys[index])
+                kept[index] = load_typeset(cache, keys[index])
+                if kept[index] is None:
+                    submitted.append(index)
                     yield source
 
-        compiled_in_order: deque[chunks.ChunkResult] = deque()  # the missing chunks', in their order
-        with closing(chunks.compile_in_workers(missing(), epoch)) as compiled:
-            try:
-                for index in range(len(parts)):
-                    while len(kept) <= index or (kept[index] is None and not compiled_in_order):
-                        result = next(compiled, None)  # renders on until the workers take a source
-                        if result is None:  # every source rendered, none left to compile
-                            break
-                        compiled_in_order.append(result)
-                    if kept[index] is None:
-                        result = compiled_in_order.popleft()
-                        if result.error is not None:
-                            raise typst_error(result.error)
-                        store_typeset(cache, keys[index], result)
-                        kept[index] = result
-            except chunks.WorkerCrash:
-                raise template_problem("Typst stopped without finishing the print layout (out of memory?); "
-                                        "try again with fewer cards or more memory") from None
+        def in_order(compiled: Iterator[chunks.ChunkResult]) -> Iterator[chunks.ChunkResult]:
+            for index in range(len(parts)):
+                while kept[index] is None:  # rendered and typeset as the workers go
+                    result = next(compiled)
+                    if result.error is not None:
+                        raise typst_error(result.error)
+                    done = submitted.popleft()
+                    store_typeset(cache, keys[done], result)
+                    kept[done] = result
+                yield kept[index]  # type: ignore[misc]
+
+        pdf = cache.get(joined_key(keys)) if all(kept) else None  # nothing changed: nothing to join
+        if pdf is None:
+            with closing(chunks.compile_in_workers(missing(), epoch)) as compiled:
+                try:  # joined as they come: the chunks before a missing one while it is typeset
+                    pdf = chunks.join(result.pdf for result in in_order(compiled))
+                except chunks.WorkerCrash:
+                    raise template_problem("Typst stopped without finishing the print layout (out of memory?); "
+                                            "try again with fewer cards or more memory") from None
+            cache.put(joined_key(keys), pdf)
+        target.write_bytes(pdf)
         results = [result for result in kept if result is not None]
         warnings: list[str] = []
         for result in results:
             warnings.extend(w for w in result.warnings if w not in warnings)  # each chunk says the same
-        joined = joined_key(keys)
-        pdf = cache.get(joined)
-        if pdf is None:
-            pdf = chunks.join(result.pdf for result in results)
-            cache.put(joined, pdf)
-        target.write_bytes(pdf)
         self.log_typst_warnings(warnings)
         return [overflow for result in results for overflow in result.overflows]
 
@@ -188,17 +183,9 @@ class PdfBuilder(Builder):
         import typst
 
         cache = self.options.cache
-        texts = list(_printed_texts(deck))
-        # Working out the probe reads every word of the deck: a rebuild knows it by the texts instead.
-        by_texts = texts_key(templates_fingerprint(self.env), repr(layout.card), texts) if cache.folder else ""
-        key = cache.get_alias(by_texts) if by_texts else ""
-        font = cache.get_json(key) if key else None
-        if not isinstance(font, dict):
-            source = self.probe_source(layout, probe_for(texts, also=ALWAYS_PROBED))
-            key = probe_key(source)
-            font = cache.get_json(key)
-            if by_texts:
-                cache.put_alias(by_texts, key)
+        source = self.probe_source(layout, probe_for(_printed_texts(deck), also=ALWAYS_PROBED))
+        key = probe_key(source)
+        font = cache.get_json(key)
         if not isinstance(font, dict):
             with tempfile.TemporaryDirectory() as root:
                 compiler = typst_compiler(source, Path(root))
