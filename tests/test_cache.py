@@ -159,3 +159,21 @@ def test_a_template_that_reads_other_cards_is_rendered_again_for_every_chunk(run
     pages = pypdf.PdfReader(tmp_path / "warm" / "stalins-ussr.pdf").pages
     assert all("cloze-kolkhozy" in page.extract_text() and "kolkhozy-sovkhozy" not in page.extract_text()
                for page in pages)
+
+
+@pytest.mark.parametrize("change", ["added", "removed"])
+def test_numbers_stay_right_when_a_card_is_added_or_removed(run_cli, deck, tmp_path, change):
+    """Every face says k/N: a card more or less at the end renumbers no face but changes every N."""
+    assert run_cli(deck, "--out", tmp_path / "cold", "--only", "pdf").code == 0
+    quotes = deck / "quotes.yaml"
+    text = quotes.read_text(encoding="utf-8")
+    last = text.rindex("\n  - id: ")
+    if change == "added":
+        text += text[last:].replace("id: ", "id: again-", 1)
+    else:
+        text = text[:last] + "\n"
+    quotes.write_text(text, encoding="utf-8")
+    warm = run_cli(deck, "--out", tmp_path / "warm", "--only", "pdf")
+    fresh = run_cli(deck, "--out", tmp_path / "fresh", "--only", "pdf", "--no-cache")
+    assert warm.code == fresh.code == 0 and warm.err == fresh.err
+    assert outputs(tmp_path / "warm") == outputs(tmp_path / "fresh")

@@ -87,8 +87,9 @@ class PdfBuilder(Builder):
         rendered again if it was rendered from the same cards, pages and templates.
         """
         cache, epoch = self.options.cache, self.options.epoch
+        # What every chunk's rendering reads besides its own cards: N of each face's k/N too.
         shared = (templates_fingerprint(self.env), repr(deck.settings), repr(sorted(deck.sources.items())),
-                  probed, str(epoch)) if cache.folder is not None else ()
+                  probed, str(epoch), str(len(deck.cards))) if cache.folder is not None else ()
         inputs = [inputs_key(shared, part, deck.cards) if shared else "" for part in parts]
         keys = [cache.get_alias(key) if key else "" for key in inputs]  # each chunk's source's, once known
         kept = [load_typeset(cache, key) if key else None for key in keys]  # each chunk's pages, once typeset
