@@ -177,3 +177,20 @@ def test_numbers_stay_right_when_a_card_is_added_or_removed(run_cli, deck, tmp_p
     fresh = run_cli(deck, "--out", tmp_path / "fresh", "--only", "pdf", "--no-cache")
     assert warm.code == fresh.code == 0 and warm.err == fresh.err
     assert outputs(tmp_path / "warm") == outputs(tmp_path / "fresh")
+
+
+def test_builds_writing_one_entry_at_once_leave_a_whole_one(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    store = Cache(tmp_path)
+    key = f"{7:064x}"
+    payloads = [bytes([n]) * 200_000 for n in range(8)]
+
+    def write_and_read(payload: bytes) -> bytes | None:
+        store.put(key, payload)
+        return store.get(key)
+
+    with ThreadPoolExecutor(8) as pool:
+        seen = list(pool.map(write_and_read, payloads * 4))
+    assert all(value in payloads for value in seen)
+    assert store.get(key) in payloads and not list(tmp_path.glob(".writing-*"))
