@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import io
 import os
 import sys
 from importlib import import_module
@@ -14,7 +15,7 @@ from .builders import BUILTIN_FORMATS, BuildOptions, PrintOptions, default_forma
 from .builders.printing.layout import (CARD_SIZES, DUPLEX_MODES, PAPERS, card_size_argument,
                                     offset_argument, plan)
 from .epoch import build_epoch
-from .errors import FactdeckError, Problem, Severity, UsageError
+from .errors import FactdeckError, Problem, Severity, UsageError, terminal_text
 from .load import display_path
 from .output import OutputFolder
 from .pipeline import paused_gc, read_deck
@@ -69,6 +70,9 @@ def console_main() -> None:
     # (pypdf's page tree, Jinja's contexts: 0.18 s) and tearing down the interpreter would
     # take 0.1 s more, for memory the system frees at once. --watch collects between builds.
     gc.disable()
+    for stream in (sys.stdout, sys.stderr):  # a deck's name that the terminal cannot encode is no crash
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     try:
         code = main()
     except KeyboardInterrupt:
@@ -133,7 +137,7 @@ def run(args: argparse.Namespace, progress: Progress) -> list[Problem]:
     if args.check:
         progress.close()
         if not args.quiet:
-            print(f"{display_path(args.cards)}: {len(deck.cards)} cards OK")
+            print(terminal_text(f"{display_path(args.cards)}: {len(deck.cards)} cards OK"))
         return log.problems
     from .templating import make_environment, template_errors  # ``--check`` starts without Jinja
 
@@ -152,7 +156,7 @@ def run(args: argparse.Namespace, progress: Progress) -> list[Problem]:
     progress.close()  # end the progress line before the summary
     if not args.quiet:
         for target, summary in summaries:
-            print(f"wrote {display_path(target)}: {summary}")
+            print(terminal_text(f"wrote {display_path(target)}: {summary}"))
     return log.problems
 
 

@@ -57,7 +57,11 @@ class OutputFolder:
         where = self._blame(error)
         self._discard()
         if isinstance(error, OSError):
-            raise UsageError(f"cannot write output: {os_error_text(error)}", display_path(where)) from None
+            # Only a file in the output folder is an output; any other (a template, a scratch file
+            # in the temporary folder) was being read or written by a builder.
+            inside = where == self.folder or self.folder.resolve() in where.resolve().parents
+            what = "cannot write output" if inside else "cannot use this file"
+            raise UsageError(f"{what}: {os_error_text(error)}", display_path(where)) from None
 
     def _blame(self, error: BaseException) -> Path:
         """The path an OSError is about, naming the output rather than its temporary file."""

@@ -108,6 +108,49 @@ class MissingBlock(Exception):
         super().__init__(f"no '<% block {block} %>' in this template")
 
 
+_SECTION_TAG = re.compile(r'"([^"]*)"')
+
+
+def check_anki_syntax(text: str, template: jinja2.Template) -> None:
+    """Refuse a rendered Anki card template whose ``{{#Section}}``s do not pair up, at the template's line.
+
+    Anki (and genanki, which works out each card's required fields with
+    chevron) would fail on it only while the package is written.
+    """
+    from chevron.tokenizer import ChevronError, tokenize
+
+    try:
+        for _ in tokenize(text):
+            pass
+    except ChevronError as error:
+        lines = str(error).split("\n")
+        names = _SECTION_TAG.findall(str(error)) or [""]  # the tag, then (if any) the one still open
+        name = names[0]
+        if "never closed" in str(error):
+            message = f"Anki section '{{{{#{name}}}}}' is never closed: add '{{{{/{name}}}}}' after it"
+        elif "not opened" in str(error):
+            message = f"'{{{{/{name}}}}}' closes an Anki section that was never opened"
+        elif "last open tag is" in str(error):
+            message = f"'{{{{/{name}}}}}' closes an Anki section, but the one open is '{names[-1]}'"
+        else:
+            message = f"Anki template syntax: {lines[0]}"
+        raise FactdeckError([Problem(_tag_position(template, name), message)]) from None
+
+
+def _tag_position(template: jinja2.Template, name: str) -> Position:
+    """Where ``{{#name}}``, ``{{^name}}`` or ``{{/name}}`` first stands in the template's own file."""
+    where = display_path(Path(template.filename)) if template.filename else str(template.name)
+    try:
+        source = Path(template.filename or "").read_text(encoding="utf-8")
+    except OSError:
+        return Position(where)
+    tag = re.compile(r"\{\{\s*[#^/]\s*" + re.escape(name) + r"\s*\}\}")
+    for number, line in enumerate(source.split("\n"), start=1):
+        if tag.search(line):
+            return Position(where, number)
+    return Position(where)
+
+
 def render_block(template: jinja2.Template, block: str, variables: dict[str, object]) -> str:
     """One block of a template, rendered alone (each Anki card template has a front and a back)."""
     if block not in template.blocks:

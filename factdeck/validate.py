@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from . import saved_texts
 from .errors import Position, ProblemLog
 from .load import LoadedFile, YamlList, YamlMap, YamlText, YamlValue
 from .model import CARD_KINDS, COMMON_FIELDS, NOTE_TYPE_ID_ROOM, Card, DeckSettings, Source
@@ -161,7 +162,12 @@ class Validator(FieldReader):
             text_file = values.pop("text_file")
             del values["title"]
             path = loaded.path.parent / text_file if text_file else None
-            if path is not None and not path.is_file():
+            why = saved_texts.refusal(path, saved_texts.deck_repository(loaded.path.parent)) if path else None
+            if why is not None:
+                self.log.warning(node.get("text_file").position,  # type: ignore[union-attr]
+                                 f"'text_file' {quoted(text_file)} is not read: {why}")
+                path = None
+            elif path is not None and not path.is_file():
                 unread.append((key, node.get("text_file").position, text_file))  # type: ignore[union-attr]
             result[key] = Source(key=key, title=title, position=key_position, text_file=path, **values)
         self.note_unread_texts(unread)

@@ -16,6 +16,7 @@ from typing import Any
 
 import watchfiles
 
+from .errors import terminal_text
 from .load import display_path
 
 Changes = set[tuple[watchfiles.Change, str]]
@@ -51,7 +52,7 @@ def rebuild_on(batches: Iterable[Changes], build: Callable[[], int]) -> int:
         if not batch:  # watchfiles yields an empty batch on a timeout, when asked to
             continue
         names = sorted({display_path(Path(path)) for _, path in batch})
-        print(f"changed: {', '.join(names)}", file=sys.stderr)
+        print(terminal_text(f"changed: {', '.join(names)}"), file=sys.stderr)
         build()
         gc.collect()  # a session of many builds: free each one's reference cycles while waiting
     return 0
@@ -61,7 +62,7 @@ def watch(cards: Path, templates: Path, build: Callable[[], int]) -> int:
     """Build once, then again on every change until Ctrl-C; returns the exit code (0)."""
     build()
     shown = " and ".join(display_path(p) for p in dict.fromkeys((cards, templates)) if p.is_dir())
-    print(f"watching {shown} for changes (Ctrl-C to stop)", file=sys.stderr)
+    print(terminal_text(f"watching {shown} for changes (Ctrl-C to stop)"), file=sys.stderr)
     try:
         return rebuild_on(changes(cards, templates), build)
     except KeyboardInterrupt:  # raised while a build runs; watchfiles handles it between builds

@@ -11,7 +11,6 @@ the PDF is the same on every machine and no card text can reach a file.
 
 from __future__ import annotations
 
-import json
 import string
 import tempfile
 from collections.abc import Iterator
@@ -124,9 +123,9 @@ class PdfBuilder(Builder):
         with tempfile.TemporaryDirectory() as root:
             compiler = pdf_chunks.typst_compiler(self.source(deck, layout, None, probe=probe), Path(root))
             try:
-                found = json.loads(compiler.query(FONT_PROBE, field="value", format="json"))
-            except typst.TypstError as error:
-                raise _typst_error(error.message) from None
+                found = pdf_chunks.query(compiler, FONT_PROBE)
+            except pdf_chunks.TypstFailure as error:
+                raise _typst_error(str(error)) from None
         try:
             (font,) = found
             return TextExtents(font["widths"], font["line"], font["columns"],

@@ -89,9 +89,27 @@ def typst_compiler(source: str, root: Path) -> typst.Compiler:
     return typst.Compiler(str(main), root=str(root), font_paths=[], ignore_system_fonts=True)
 
 
+class TypstFailure(Exception):
+    """Typst could not compile the document (a broken template, say); the message is Typst's."""
+
+
+def query(compiler: typst.Compiler, label: str) -> list[dict[str, object]]:
+    """The values of the metadata labelled ``label``, compiling the document if need be.
+
+    The binding's query raises a bare ``RuntimeError`` ("failed to compile
+    document: ...") where compile raises ``TypstError``: both are Typst's word
+    on the template, not a bug of ours.
+    """
+    try:
+        return json.loads(compiler.query(label, field="value", format="json"))
+    except RuntimeError as error:  # TypstError is a RuntimeError too
+        message = getattr(error, "message", None) or str(error).removeprefix("failed to compile document: ")
+        raise TypstFailure(message) from None
+
+
 def overflows(compiler: typst.Compiler) -> list[dict[str, object]]:
     """The faces whose text did not fit, as ``{"card": index, "side": ...}``, from a compiled document."""
-    return json.loads(compiler.query(OVERFLOW, field="value", format="json"))
+    return query(compiler, OVERFLOW)
 
 
 def compile_chunk(source: str, epoch: int) -> ChunkResult:
@@ -103,10 +121,13 @@ def compile_chunk(source: str, epoch: int) -> ChunkResult:
         try:
             # No tags: pypdf cannot join the chunks' structure trees, and dangling ones are worse.
             pdf, warnings = compiler.compile_with_warnings(format="pdf", timestamp=epoch, pdf_tags=False)
+            found = overflows(compiler)
         except typst.TypstError as error:
             return ChunkResult(error=error.message)
+        except TypstFailure as error:
+            return ChunkResult(error=str(error))
         assert isinstance(pdf, bytes)
-        return ChunkResult(pdf, tuple(overflows(compiler)), tuple(w.message for w in warnings))
+        return ChunkResult(pdf, tuple(found), tuple(w.message for w in warnings))
 
 
 def worker_context() -> multiprocessing.context.BaseContext:
