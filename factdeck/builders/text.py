@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from ..model import Card, Deck
 from ..templating import call_macro
 from . import Builder, register
+from .cells import quoted, spreadsheet_cell, tsv_cell
 
 if TYPE_CHECKING:
     import jinja2
@@ -67,8 +68,11 @@ class CsvBuilder(TextBuilder):
             writer = csv.writer(stream, lineterminator="\n")
             for card in deck.cards:
                 front, back = self.sides(card)
-                writer.writerow([front, back, card.note, self.citation(card), " ".join(card.tags), card.deck,
-                                 guid(namespace, card)])
+                row = [spreadsheet_cell(cell) for cell in (front, back, card.note, self.citation(card),
+                                                           " ".join(card.tags), card.deck)]
+                if row[0].startswith("#"):  # csv.writer would not quote it, and Anki would skip the line
+                    stream.write(quoted(row.pop(0)) + ",")
+                writer.writerow([*row, guid(namespace, card)])
         return f"{len(deck.cards)} row{'s' * (len(deck.cards) != 1)} ({', '.join(CSV_COLUMNS)})"
 
 
@@ -82,7 +86,8 @@ class TsvBuilder(TextBuilder):
         with target.open("w", encoding="utf-8", newline="") as stream:
             for card in deck.cards:
                 # A tab or line break inside a field would start a new column or card.
-                stream.write("\t".join(_BREAKS.sub(" ", side) for side in self.sides(card)) + "\n")
+                front, back = (_BREAKS.sub(" ", side) for side in self.sides(card))
+                stream.write(f"{tsv_cell(front, first=True)}\t{tsv_cell(back, first=False)}\n")
         return f"{len(deck.cards)} row{'s' * (len(deck.cards) != 1)} (front, back)"
 
 
