@@ -12,7 +12,7 @@ from . import saved_texts
 from .errors import Position, ProblemLog
 from .load import LoadedFile, YamlList, YamlMap, YamlText, YamlValue
 from .model import CARD_KINDS, COMMON_FIELDS, NOTE_TYPE_ID_ROOM, Card, DeckSettings, Source
-from .readers import FieldReader, describe, is_absent, quoted, suggest
+from .readers import FieldReader, Suggester, describe, is_absent, quoted, suggest
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TAG_PATTERN = re.compile(r"^[^\s\"]+$")
@@ -38,6 +38,7 @@ class Validator(FieldReader):
         # Source keys whose entries are broken, or None when the whole sources
         # file is: their errors are reported there, not again on every citing card.
         self.broken_sources: set[str] | None = set()
+        self.source_keys: Suggester | None = None  # made on the first unknown source key
 
     def tags(self, value: YamlValue | None, card_id: str | None = None) -> tuple[str, ...]:
         tags = []
@@ -270,7 +271,8 @@ class Validator(FieldReader):
             if key in sources:
                 cited.append(sources[key])
             elif self.broken_sources is not None and key not in self.broken_sources:
-                self.log.error(position, f"unknown source {quoted(key)}{suggest(key, tuple(sources))}; "
+                self.source_keys = self.source_keys or Suggester(sources)
+                self.log.error(position, f"unknown source {quoted(key)}{self.source_keys.suggest(key)}; "
                                          "sources are listed in sources.yaml", label)
         if not keys and is_absent(raw.get("source")):
             self.log.warning(raw.position, "no source: every card should cite one ('source: KEY', "

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ...errors import FactdeckError, Position, Problem
-from ...model import Deck
+from ...model import Card, Deck
 from .. import Builder, register
 from . import chunks as pdf_chunks
 from .layout import Layout, plan
@@ -46,7 +46,7 @@ class PdfBuilder(Builder):
         progress = self.options.progress
         progress.stage("pdf: writing the layout")
         layout = self.layout(deck)
-        chunks = pdf_chunks.chunks_of(layout)
+        chunks = pdf_chunks.chunks_of(layout, [sum(map(len, _printed_card_texts(card))) for card in deck.cards])
         if len(chunks) > 1:  # the workers' server starts up while the probe runs
             pdf_chunks.start_workers_server()
         extents = self.text_extents(deck, layout)
@@ -174,11 +174,16 @@ class PreviewBuilder(PdfBuilder):
         return f"the first sheet of {self.options.print.paper} paper, front and back, at {PREVIEW_PPI} ppi"
 
 
+def _printed_card_texts(card: Card) -> Iterator[str]:
+    """The texts of a card that its printed faces may show."""
+    yield from card.texts().values()
+    yield card.note
+
+
 def _printed_texts(deck: Deck) -> Iterator[str]:
     """Every text of the deck that a printed face may show."""
     for card in deck.cards:
-        yield from card.texts().values()
-        yield card.note
+        yield from _printed_card_texts(card)
     for source in deck.sources.values():
         yield from (source.author, source.title, source.year)
 

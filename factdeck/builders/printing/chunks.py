@@ -22,7 +22,7 @@ import os
 import signal
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
@@ -46,6 +46,10 @@ SHEETS_PER_CHUNK = 40
 # and nothing to join. 1k cards: 0.9 s at 230-250 MB, against 1.1 s in 40-sheet chunks; at
 # 2k cards both take 1.7 s, but one compile peaks at 345 MB (chunks: 240 MB), and at 3k 520 MB.
 ONE_COMPILE_SHEETS = 120
+# Typst's memory grows with the text it lays out, measured faces most (a face too full is tried
+# at smaller sizes): 130 cards of three 5,000-character texts (the cap) took 494 MB in one compile,
+# 1,080 of them 3.6 GB. No compile is given more than this many printed characters, a sheet at least.
+CHARACTERS_PER_COMPILE = 500_000
 WORKERS = min(2, os.cpu_count() or 1)
 OVERFLOW = "<factdeck-overflow>"  # the metadata label measured-fit in style.typ gives a face too full
 
@@ -64,20 +68,42 @@ class ChunkResult:
     error: str | None = None
 
 
-def chunks_of(layout: Layout) -> list[Layout]:
-    """``layout`` as the builder typesets it: whole if small enough, else in chunks of whole sheets."""
+def chunks_of(layout: Layout, characters: Sequence[int] = ()) -> list[Layout]:
+    """``layout`` as the builder typesets it: whole if small enough, else in chunks of whole sheets.
+
+    ``characters`` is each card's printed text length: a chunk holds at most
+    :data:`CHARACTERS_PER_COMPILE` of them (or one sheet), so a deck of long
+    texts is typeset in smaller chunks rather than in more memory.
+    """
     pages_a_sheet = 2 if layout.pages and layout.pages[0].side == "front" else 1
-    if len(layout.pages) <= ONE_COMPILE_SHEETS * pages_a_sheet:
+    weights = sheet_characters(layout, characters, pages_a_sheet)
+    if len(layout.pages) <= ONE_COMPILE_SHEETS * pages_a_sheet and sum(weights) <= CHARACTERS_PER_COMPILE:
         return [layout]
-    return split(layout, SHEETS_PER_CHUNK)
+    return split(layout, SHEETS_PER_CHUNK, weights)
 
 
-def split(layout: Layout, sheets: int) -> list[Layout]:
-    """``layout`` cut into layouts of at most ``sheets`` whole sheets each (a sheet: a front and its back)."""
+def sheet_characters(layout: Layout, characters: Sequence[int], pages_a_sheet: int) -> list[int]:
+    """The printed characters on each sheet (0 for all when they are not given)."""
+    if not characters:
+        return [0] * -(-len(layout.pages) // pages_a_sheet)
+    return [sum(characters[index] for index in {face.index for face in page.faces})
+            for page in layout.pages[::pages_a_sheet]]
+
+
+def split(layout: Layout, sheets: int, weights: Sequence[int] = ()) -> list[Layout]:
+    """``layout`` cut into layouts of at most ``sheets`` whole sheets each (a sheet: a front and its back),
+    and of at most :data:`CHARACTERS_PER_COMPILE` printed characters by ``weights`` (one a sheet) unless
+    one sheet holds more."""
     pages_a_sheet = 2 if layout.pages and layout.pages[0].side == "front" else 1
-    size = max(1, sheets) * pages_a_sheet
-    return [replace(layout, pages=layout.pages[start:start + size])
-            for start in range(0, max(1, len(layout.pages)), size)]
+    weights = list(weights) or [0] * -(-len(layout.pages) // pages_a_sheet)
+    starts, taken, held = [0], 0, 0
+    for sheet, weight in enumerate(weights):
+        if taken and (taken == max(1, sheets) or held + weight > CHARACTERS_PER_COMPILE):
+            starts.append(sheet)
+            taken, held = 0, 0
+        taken, held = taken + 1, held + weight
+    bounds = [start * pages_a_sheet for start in starts] + [max(1, len(layout.pages))]
+    return [replace(layout, pages=layout.pages[start:end]) for start, end in zip(bounds, bounds[1:])]
 
 
 def typst_compiler(source: str, root: Path) -> typst.Compiler:
