@@ -20,6 +20,7 @@ from .load import display_path
 from .output import OutputFolder
 from .pipeline import paused_gc, read_deck
 from .progress import Progress, progress_for
+from .signals import interrupted_exit, stop_like_ctrl_c
 
 
 def parser(builder_names: list[str]) -> argparse.ArgumentParser:
@@ -29,7 +30,7 @@ def parser(builder_names: list[str]) -> argparse.ArgumentParser:
         epilog="Other commands: 'factdeck new DIR' starts a deck repository, 'factdeck schema [DIR]' "
                "writes JSON Schemas for editors; 'factdeck build ...' is the same as 'factdeck ...'. "
                "Exit codes: 0 built, 1 errors in the cards or templates, 2 usage or I/O error, "
-               "130 interrupted (Ctrl-C; the output folder is left as it was).",
+               "130 interrupted (Ctrl-C; the output folder is left as it was), 143/129 stopped by SIGTERM/SIGHUP.",
     )
     p.add_argument("cards", nargs="?", default="cards", type=Path, metavar="CARDS_DIR",
                    help="folder with deck.yaml, sources.yaml and card files (default: cards)")
@@ -73,13 +74,17 @@ def console_main() -> None:
     for stream in (sys.stdout, sys.stderr):  # a deck's name that the terminal cannot encode is no crash
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
+    stop_like_ctrl_c()
     try:
         code = main()
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:  # Ctrl-C, SIGTERM or SIGHUP
         # Outputs go to temporary files, renamed together or not at all, so the output folder
-        # is as it was. Builder threads and Typst workers may still be running: leave now.
-        print("factdeck: interrupted; the output folder is as it was", file=sys.stderr, flush=True)
-        code = 130
+        # is as it was. Builder threads may still be running: leave now; Typst's workers die with us.
+        message, code = interrupted_exit(interrupt)
+        try:
+            print(message, file=sys.stderr, flush=True)
+        except OSError:  # SIGHUP: the terminal may be gone
+            pass
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

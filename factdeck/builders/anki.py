@@ -124,8 +124,6 @@ class AnkiBuilder(Builder):
             templates=templates, css=css)
 
     def _write_package(self, decks: list[genanki.Deck], target: Path) -> None:
-        import genanki
-
         epoch = self.options.epoch
         with tempfile.TemporaryDirectory() as scratch:
             database = Path(scratch) / "collection.anki2"

@@ -117,8 +117,6 @@ class PdfBuilder(Builder):
         None, so that every face is measured, when the template has no probe (a
         copy of ``cards.typ`` from before there was one).
         """
-        import typst
-
         probe = probe_for(_printed_texts(deck), also=ALWAYS_PROBED)
         with tempfile.TemporaryDirectory() as root:
             compiler = pdf_chunks.typst_compiler(self.source(deck, layout, None, probe=probe), Path(root))

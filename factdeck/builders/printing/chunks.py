@@ -19,7 +19,6 @@ import io
 import json
 import multiprocessing
 import os
-import signal
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -30,6 +29,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ...processes import BUILD_PID, SERVER_PID, die_with_parent, leave_stopping_to_parent
 from .layout import Layout
 
 if TYPE_CHECKING:
@@ -51,6 +51,7 @@ ONE_COMPILE_SHEETS = 120
 # 1,080 of them 3.6 GB. No compile is given more than this many printed characters, a sheet at least.
 CHARACTERS_PER_COMPILE = 500_000
 WORKERS = min(2, os.cpu_count() or 1)
+QUIET_TRACKER = "ignore:resource_tracker:UserWarning"  # a -W option, see worker_context
 OVERFLOW = "<factdeck-overflow>"  # the metadata label measured-fit in style.typ gives a face too full
 
 
@@ -165,7 +166,14 @@ def worker_context() -> multiprocessing.context.BaseContext:
         # Each worker runs the main script again (build.py: 40-50 ms of imports a worker, 1.2 s
         # of CPU over a 10k deck's 28 chunks) unless what it imports is here already: before
         # Python 3.13.8 and 3.14.1, preloading "__main__" does nothing (CPython gh-137996).
-        context.set_forkserver_preload(["__main__", "factdeck.cli", __name__, "typst"])
+        # The lifeline first: a Ctrl-C while the server imports the rest must not end it with a traceback.
+        context.set_forkserver_preload(["factdeck.lifeline", "__main__", "factdeck.cli", __name__, "typst"])
+        os.environ[BUILD_PID] = str(os.getpid())  # the server, started from here, dies with this process
+    # An interrupted build leaves at once (os._exit), before the pool's semaphores are freed; the
+    # resource tracker frees them, as it should, but would print a warning under the one-line message.
+    # It is started with the interpreter's -W options.
+    if QUIET_TRACKER not in sys.warnoptions:
+        sys.warnoptions.append(QUIET_TRACKER)
     return context
 
 
@@ -193,21 +201,28 @@ def compile_in_workers(sources: Iterable[str], epoch: int) -> Iterator[ChunkResu
     else:
         batches, options = iter(lambda: list(islice(chunks, WORKERS)), []), {}
     for batch in batches:
-        pool = ProcessPoolExecutor(WORKERS, mp_context=context, initializer=_leave_interrupts_to_parent,
-                                   **options)
+        pool = ProcessPoolExecutor(WORKERS, mp_context=context, initializer=_start_worker, **options)
+        interrupted = False
         try:
             futures = [pool.submit(compile_chunk, source, epoch) for source in batch]
             for future in futures:
                 yield future.result()
         except BrokenProcessPool as error:
             raise WorkerCrash(str(error)) from None
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM: leave at once; the workers die with this process
+            interrupted = True
+            raise
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            pool.shutdown(wait=not interrupted, cancel_futures=True)
 
 
-def _leave_interrupts_to_parent() -> None:
-    """In a worker: ignore Ctrl-C, which the whole process group gets; the parent stops the build."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _start_worker() -> None:
+    """In a worker: the build stops it (by ending), not a signal to the process group; it dies with its server.
+
+    Spawned workers (no fork server) are the build's own children.
+    """
+    leave_stopping_to_parent()
+    die_with_parent(int(os.environ.get(SERVER_PID) or os.environ.get(BUILD_PID) or os.getppid()))
 
 
 def join(pdfs: Iterable[bytes]) -> bytes:
