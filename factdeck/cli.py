@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         except FactdeckError as error:
             report(error.problems)
             return error.exit_code
-        return watch(args.cards, templates, lambda: main_once(args))
+        return watch(args.cards, templates, lambda: main_once(args), out=args.out)
     return main_once(args)
 
 

@@ -58,7 +58,7 @@ def test_watch_builds_first_then_once_per_change_and_survives_errors(run_cli, ro
     path = cards / "cards.yaml"
     good = path.read_text()
 
-    def fake_changes(cards_dir: Path, templates: Path):
+    def fake_changes(cards_dir: Path, templates: Path, *args: object, **options: object):
         # What watchfiles would yield while the user breaks the card file, then fixes it.
         path.write_text(good.replace("kind: fact", "kind: trivia"))
         yield {(Change.modified, str(path))}
@@ -84,3 +84,100 @@ def test_only_existing_folders_are_watched(tmp_path, missing_templates, monkeypa
     monkeypatch.setattr(watching.watchfiles, "watch", lambda *paths, **options: seen.setdefault("paths", paths))
     changes(cards, templates)
     assert seen["paths"] == ((cards,) if missing_templates else (cards, templates))
+
+
+def test_output_inside_a_watched_folder_never_counts(tmp_path):
+    relevant = DeckFilter(tmp_path / "templates", out=tmp_path / "templates" / "dist")
+    assert relevant(Change.modified, str(tmp_path / "templates" / "anki" / "style.css"))
+    assert not relevant(Change.added, str(tmp_path / "templates" / "dist" / "deck.apkg"))
+    assert not relevant(Change.added, str(tmp_path / "templates" / "dist" / ".deck.apkg.12.abc.tmp"))
+    assert not relevant(Change.added, str(tmp_path / "templates" / "dist"))
+
+    (tmp_path / "cards").mkdir()
+    batches = {}
+
+    def watch(*folders, watch_filter, **options):
+        batches["filter"] = watch_filter
+        return iter(())
+
+    for out in (tmp_path, tmp_path / "cards", tmp_path / "cards" / "dist"):  # --out ., cards, cards/dist
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(watching.watchfiles, "watch", watch)
+            changes(tmp_path / "cards", tmp_path / "templates", out)
+        assert batches["filter"](Change.modified, str(tmp_path / "cards" / "x.yaml"))  # cards still count
+        assert not batches["filter"](Change.added, str(tmp_path / "cards" / "dist" / "x.apkg"))
+
+
+def test_a_watch_with_its_output_in_the_templates_folder_builds_once_per_edit(root, tmp_path, monkeypatch):
+    """The real watcher and real builds: writing the outputs must not start another build."""
+    from factdeck.cli import main_once, parser
+
+    cards = root("minimal")
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    args = parser(["csv"]).parse_args([str(cards), "--out", str(templates / "dist"), "--only", "csv", "-q"])
+    args.print = None
+    stop = threading.Event()
+    builds, timeouts = [], 0
+
+    def build() -> int:
+        builds.append(main_once(args))
+        return 0
+
+    def edit_then_wait(batches):
+        nonlocal timeouts
+        for batch in batches:
+            if not batch:
+                timeouts += 1
+                if timeouts == 1:
+                    path = cards / "cards.yaml"
+                    path.write_text(path.read_text().replace("A collective farm.", "A farm run jointly."))
+                if timeouts == 15:  # long after the build's own writes would have been seen
+                    stop.set()
+            yield batch
+
+    batches = watching.lasting_changes(cards, templates, templates / "dist", stop_event=stop,
+                                       yield_on_timeout=True, poll=0.1, debounce=200, step=20)
+    assert rebuild_on(edit_then_wait(batches), build) == 0
+    assert builds == [0]
+    assert "A farm run jointly." in (templates / "dist" / "minimal.csv").read_text()
+
+
+def test_a_cards_folder_deleted_and_restored_is_watched_again(root, tmp_path, capsys):
+    import shutil
+
+    cards = root("minimal")
+    saved = tmp_path / "saved"
+    shutil.copytree(cards, saved)
+    stop = threading.Event()
+    seen: list[str] = []
+    timeouts = 0
+
+    def build() -> int:
+        path = cards / "cards.yaml"
+        seen.append(path.read_text() if path.exists() else "gone")
+        if "A farm run jointly." in seen[-1]:
+            stop.set()
+        return 0
+
+    def act_on_timeouts(batches):
+        nonlocal timeouts
+        for batch in batches:
+            if not batch:
+                timeouts += 1
+                if timeouts == 1:
+                    shutil.rmtree(cards)
+                elif timeouts == 5 and not cards.exists():
+                    shutil.copytree(saved, cards)
+                elif timeouts > 10 and cards.exists() and "jointly" not in (cards / "cards.yaml").read_text():
+                    path = cards / "cards.yaml"
+                    path.write_text(path.read_text().replace("A collective farm.", "A farm run jointly."))
+                assert timeouts < 300, f"no rebuild after the edit: {seen}"
+            yield batch
+
+    batches = watching.lasting_changes(cards, tmp_path / "templates", stop_event=stop, yield_on_timeout=True,
+                                       poll=0.1, debounce=200, step=20)
+    assert rebuild_on(act_on_timeouts(batches), build) == 0
+    assert "A farm run jointly." in seen[-1]
+    assert "the cards folder is gone; waiting for it to come back" in capsys.readouterr().err
