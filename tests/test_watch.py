@@ -12,6 +12,22 @@ from factdeck import watch as watching
 from factdeck.watch import DeckFilter, changes, rebuild_on
 
 
+def on_timeouts(batches, act, limit: int = 300):
+    """Pass watch batches through; call ``act(n)`` on the n-th timeout (the watcher is running by then)."""
+    timeouts = 0
+    for batch in batches:
+        if not batch:
+            timeouts += 1
+            act(timeouts)
+            assert timeouts < limit, "no change event arrived"
+        yield batch
+
+
+def edit_card(cards: Path) -> None:
+    path = cards / "cards.yaml"
+    path.write_text(path.read_text().replace("A collective farm.", "A farm run jointly."))
+
+
 def test_card_files_and_templates_count_editor_files_and_outputs_do_not(tmp_path):
     relevant = DeckFilter(tmp_path / "templates")
     assert relevant(Change.modified, str(tmp_path / "cards" / "quotes.yaml"))
@@ -28,28 +44,15 @@ def test_saving_a_card_file_rebuilds_with_the_new_text(root, tmp_path):
     cards = root("minimal")
     stop = threading.Event()
     builds: list[str] = []
-    timeouts = 0
 
     def build() -> int:
         builds.append((cards / "cards.yaml").read_text())
         stop.set()  # a rebuild seen: end the watch
         return 0
 
-    def edit_once_watching(batches):
-        """Pass batches through; on the first timeout (the watcher is running) save a card file."""
-        nonlocal timeouts
-        for batch in batches:
-            if not batch:
-                timeouts += 1
-                if timeouts == 1:
-                    path = cards / "cards.yaml"
-                    path.write_text(path.read_text().replace("A collective farm.", "A farm run jointly."))
-                assert timeouts < 100, "no change event arrived"
-            yield batch
-
     batches = changes(cards, tmp_path / "templates", stop_event=stop, yield_on_timeout=True,
                       rust_timeout=100, debounce=200, step=20)
-    assert rebuild_on(edit_once_watching(batches), build) == 0
+    assert rebuild_on(on_timeouts(batches, lambda n: n == 1 and edit_card(cards), limit=100), build) == 0
     assert len(builds) == 1 and "A farm run jointly." in builds[0]
 
 
@@ -119,27 +122,21 @@ def test_a_watch_with_its_output_in_the_templates_folder_builds_once_per_edit(ro
     args = parser(["csv"]).parse_args([str(cards), "--out", str(templates / "dist"), "--only", "csv", "-q"])
     args.print = None
     stop = threading.Event()
-    builds, timeouts = [], 0
+    builds = []
 
     def build() -> int:
         builds.append(main_once(args))
         return 0
 
-    def edit_then_wait(batches):
-        nonlocal timeouts
-        for batch in batches:
-            if not batch:
-                timeouts += 1
-                if timeouts == 1:
-                    path = cards / "cards.yaml"
-                    path.write_text(path.read_text().replace("A collective farm.", "A farm run jointly."))
-                if timeouts == 15:  # long after the build's own writes would have been seen
-                    stop.set()
-            yield batch
+    def act(timeouts: int) -> None:
+        if timeouts == 1:
+            edit_card(cards)
+        if timeouts == 15:  # long after the build's own writes would have been seen
+            stop.set()
 
     batches = watching.lasting_changes(cards, templates, templates / "dist", stop_event=stop,
                                        yield_on_timeout=True, poll=0.1, debounce=200, step=20)
-    assert rebuild_on(edit_then_wait(batches), build) == 0
+    assert rebuild_on(on_timeouts(batches, act), build) == 0
     assert builds == [0]
     assert "A farm run jointly." in (templates / "dist" / "minimal.csv").read_text()
 
@@ -152,7 +149,6 @@ def test_a_cards_folder_deleted_and_restored_is_watched_again(root, tmp_path, ca
     shutil.copytree(cards, saved)
     stop = threading.Event()
     seen: list[str] = []
-    timeouts = 0
 
     def build() -> int:
         path = cards / "cards.yaml"
@@ -161,23 +157,16 @@ def test_a_cards_folder_deleted_and_restored_is_watched_again(root, tmp_path, ca
             stop.set()
         return 0
 
-    def act_on_timeouts(batches):
-        nonlocal timeouts
-        for batch in batches:
-            if not batch:
-                timeouts += 1
-                if timeouts == 1:
-                    shutil.rmtree(cards)
-                elif timeouts == 5 and not cards.exists():
-                    shutil.copytree(saved, cards)
-                elif timeouts > 10 and cards.exists() and "jointly" not in (cards / "cards.yaml").read_text():
-                    path = cards / "cards.yaml"
-                    path.write_text(path.read_text().replace("A collective farm.", "A farm run jointly."))
-                assert timeouts < 300, f"no rebuild after the edit: {seen}"
-            yield batch
+    def act(timeouts: int) -> None:
+        if timeouts == 1:
+            shutil.rmtree(cards)
+        elif timeouts == 5 and not cards.exists():
+            shutil.copytree(saved, cards)
+        elif timeouts > 10 and cards.exists() and "jointly" not in (cards / "cards.yaml").read_text():
+            edit_card(cards)
 
     batches = watching.lasting_changes(cards, tmp_path / "templates", stop_event=stop, yield_on_timeout=True,
                                        poll=0.1, debounce=200, step=20)
-    assert rebuild_on(act_on_timeouts(batches), build) == 0
+    assert rebuild_on(on_timeouts(batches, act), build) == 0
     assert "A farm run jointly." in seen[-1]
     assert "the cards folder is gone; waiting for it to come back" in capsys.readouterr().err
