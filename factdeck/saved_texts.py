@@ -8,6 +8,7 @@ and a stray huge file is never loaded into memory whole.
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
@@ -17,9 +18,20 @@ from .errors import os_error_text
 MAX_SAVED_TEXT_BYTES = 8 * 1024 * 1024
 
 
+# Folders outside the repository whose saved texts may be read too (os.pathsep between them):
+# for pages kept beside a repository because they may not be redistributed with it.
+TRUSTED_FOLDERS = "FACTDECK_TRUSTED_TEXTS"
+
+
 def deck_repository(cards_dir: Path) -> Path:
     """The folder a deck's files live in: the one holding the cards folder (and its templates/)."""
     return cards_dir.resolve().parent
+
+
+def trusted_folders(repository: Path) -> list[Path]:
+    """The repository, then each folder named in :data:`TRUSTED_FOLDERS`."""
+    named = [Path(folder).resolve() for folder in os.environ.get(TRUSTED_FOLDERS, "").split(os.pathsep) if folder]
+    return [repository, *named]
 
 
 def refusal(path: Path, repository: Path) -> str | None:
@@ -34,8 +46,9 @@ def refusal(path: Path, repository: Path) -> str | None:
         return None
     except OSError as exc:
         return f"cannot read it: {os_error_text(exc)}"
-    if not resolved.is_relative_to(repository):
-        return f"it is outside the deck repository ({repository}); copy it into the repository"
+    if not any(resolved.is_relative_to(folder) for folder in trusted_folders(repository)):
+        return (f"it is outside the deck repository ({repository}); copy it into the repository, or name "
+                f"its folder in {TRUSTED_FOLDERS}")
     if not stat.S_ISREG(status.st_mode):
         return "it is not a file"
     if status.st_size > MAX_SAVED_TEXT_BYTES:

@@ -75,3 +75,19 @@ def test_control_characters_in_file_names_and_text_are_escaped_in_messages(case,
     assert lines == ["cards/evil\\x1b[2J\\nfactdeck: 0 errors.yaml:2:8: 'cards': expected a list of cards, "
                      "each starting with '- id:', got text 'nope'", "factdeck: 1 error"]
     assert "\x1b" not in result.err
+
+
+def test_a_folder_named_in_factdeck_trusted_texts_may_hold_saved_texts(case, run_cli, tmp_path, monkeypatch):
+    cards = case("minimal")
+    beside = tmp_path.parent / f"{tmp_path.name}-seeds"
+    beside.mkdir()
+    (beside / "page.txt").write_text("Nothing like the quote at all", encoding="utf-8")
+    monkeypatch.setenv("FACTDECK_TRUSTED_TEXTS", str(beside))
+    try:
+        add_text_file(cards, str(beside / "page.txt"))
+        result = run_cli(cards, "--check")
+    finally:
+        (beside / "page.txt").unlink()
+        beside.rmdir()
+    assert "is not read" not in result.err
+    assert "quote not found word for word in the text of 'book'" in result.err  # it was read
