@@ -30,7 +30,8 @@ def parser(builder_names: list[str]) -> argparse.ArgumentParser:
         epilog="Other commands: 'factdeck new DIR' starts a deck repository, 'factdeck schema [DIR]' "
                "writes JSON Schemas for editors; 'factdeck build ...' is the same as 'factdeck ...'. "
                "Exit codes: 0 built, 1 errors in the cards or templates, 2 usage or I/O error, "
-               "130 interrupted (Ctrl-C; the output folder is left as it was), 143/129 stopped by SIGTERM/SIGHUP.",
+               "130 interrupted (Ctrl-C; the output folder is left as it was), "
+               "143/129 stopped by SIGTERM/SIGHUP (the same way).",
     )
     p.add_argument("cards", nargs="?", default="cards", type=Path, metavar="CARDS_DIR",
                    help="folder with deck.yaml, sources.yaml and card files (default: cards)")
