@@ -64,7 +64,7 @@ def register(builder: type[Builder]) -> type[Builder]:
 # The bundled formats and the module defining each. Named here rather than found
 # by importing, so that ``--check`` and ``--help`` never import genanki or typst.
 BUILTIN_FORMATS: dict[str, str] = {"apkg": "anki", "csv": "text", "pdf": "printing.builder",
-                                   "preview": "printing.builder", "tsv": "text"}
+                                   "preview": "printing.builder", "timeline": "timeline", "tsv": "text"}
 
 
 def load_builder(name: str) -> type[Builder]:
