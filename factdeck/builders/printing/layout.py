@@ -56,12 +56,16 @@ class Box:
 
 @dataclass(frozen=True)
 class Face:
-    """One face of card number ``index`` (0-based), drawn in ``box``; ``turned`` means rotated 180°."""
+    """One face of card number ``index`` (0-based), drawn in ``box`` turned ``rotation`` degrees clockwise.
+
+    A face lies on its side (90 or 270) when the card does on the sheet; its box
+    is then the card's height wide.
+    """
 
     index: int
     side: str  # "front" or "back"
     box: Box
-    turned: bool = False
+    rotation: int = 0  # 0, 90, 180 or 270
 
 
 @dataclass(frozen=True)
@@ -151,12 +155,15 @@ def plan(count: int, options: PrintOptions) -> Layout:
     paper = PAPERS[options.paper]
     width, height = parse_card_size(options.card_size)
     folded = options.duplex == "none"
-    # Turn the card when that fits more on a sheet (a business card lies on its side).
+    # Lay the card on its side when that fits more on a sheet (a business card does); it is
+    # still set as written, portrait or landscape, and turned a quarter on the sheet.
     ((columns, rows), gutters), ((turned_columns, turned_rows), turned_gutters) = (
         _grid(paper, _unit(size, folded)) for size in ((width, height), (height, width)))
-    if turned_columns * turned_rows > columns * rows:
-        width, height, columns, rows, gutters = height, width, turned_columns, turned_rows, turned_gutters
-    unit = _unit((width, height), folded)
+    sideways = turned_columns * turned_rows > columns * rows
+    on_sheet = (height, width) if sideways else (width, height)
+    if sideways:
+        columns, rows, gutters = turned_columns, turned_rows, turned_gutters
+    unit = _unit(on_sheet, folded)
     if columns * rows == 0:
         raise ValueError(f"a {options.card_size} card{' and its fold' if folded else ''} "
                          f"({unit[0]:g} x {unit[1]:g} mm) does not fit on {options.paper} paper "
@@ -168,10 +175,11 @@ def plan(count: int, options: PrintOptions) -> Layout:
         boxes = [Box(*slots[i], unit[0], unit[1]) for i in range(len(sheet))]
         marks = crop_marks(tuple(boxes), paper)
         scale = scale_mark(tuple(boxes), marks, paper)
+        rotation = 270 if sideways else 0  # on its side, the card's head is to the sheet's left
         if folded:
-            pages.append(_fold_page(sheet, boxes, width, marks, scale))
+            pages.append(_fold_page(sheet, boxes, on_sheet[0], rotation, marks, scale))
             continue
-        fronts = tuple(Face(i, "front", box) for i, box in zip(sheet, boxes))
+        fronts = tuple(Face(i, "front", box, rotation) for i, box in zip(sheet, boxes))
         pages.append(Page("front", fronts, marks, scale_mark=scale))
         pages.append(Page("back", tuple(_back(face, paper, options) for face in fronts)))
     return Layout(paper, (width, height), columns, rows, tuple(pages), gutters)
@@ -218,15 +226,25 @@ def _back(front: Face, paper: tuple[float, float], options: PrintOptions) -> Fac
     else:
         x, y = paper[0] - box.x - box.width, box.y
     return Face(front.index, "back", Box(_mm(x + dx), _mm(y + dy), box.width, box.height),
-                turned=options.duplex == "short")
+                _mirrored(front.rotation, options.duplex))
 
 
-def _fold_page(sheet: range, pairs: list[Box], width: float, marks: tuple[Line, ...],
+def _mirrored(rotation: int, flip: str) -> int:
+    """How a back is turned so that its head is behind its front's head once the sheet is turned over.
+
+    Turned over its long (left) edge, left and right swap; over its short (top)
+    edge, top and bottom do. Folding a card is turning it over the fold line.
+    """
+    return (180 - rotation) % 360 if flip == "short" else -rotation % 360
+
+
+def _fold_page(sheet: range, pairs: list[Box], width: float, rotation: int, marks: tuple[Line, ...],
                scale: Box | None) -> Page:
     faces, folds = [], []
     for index, pair in zip(sheet, pairs):
-        faces.append(Face(index, "front", Box(pair.x, pair.y, width, pair.height)))
-        faces.append(Face(index, "back", Box(_mm(pair.x + width), pair.y, width, pair.height)))
+        faces.append(Face(index, "front", Box(pair.x, pair.y, width, pair.height), rotation))
+        faces.append(Face(index, "back", Box(_mm(pair.x + width), pair.y, width, pair.height),
+                          _mirrored(rotation, "long")))  # the fold line is upright
         fold_x = _mm(pair.x + width)
         folds.append(Line(fold_x, pair.y, fold_x, _mm(pair.y + pair.height)))
     return Page("both", tuple(faces), marks, tuple(folds), scale)
