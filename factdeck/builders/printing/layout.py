@@ -67,6 +67,11 @@ class Face:
     box: Box
     rotation: int = 0  # 0, 90, 180 or 270
 
+    @property
+    def turned(self) -> bool:
+        """Upside down: what print templates copied from an earlier factdeck ask."""
+        return self.rotation == 180
+
 
 @dataclass(frozen=True)
 class Line:
