@@ -174,6 +174,8 @@ def check_every_face(pdf: pdfplumber.PDF, layout: Layout, cards: tuple) -> None:
             assert f"{face.index + 1}/{total}" in text
             shown[face.index] += text
             inside += len(page.crop(_bbox(face.box)).chars)
+        if page_layout.scale_mark:  # the ruler check's label, beside the cards
+            inside += len(page.crop(_bbox(page_layout.scale_mark)).chars)
         assert inside == len(page.chars)  # nothing spills out of a card
     for i, card in enumerate(cards):
         for name, value in card.texts().items():

@@ -66,7 +66,8 @@ def test_a_fresh_environment_installs_the_wheel_and_builds_a_new_deck(packages, 
     assert factdeck("new", "my-deck", cwd=tmp_path).returncode == 0
     built = factdeck("build", "cards", "--out", "dist", "--strict", "-q", cwd=tmp_path / "my-deck")
     assert built.returncode == 0, built.stderr
-    assert sorted(path.name for path in (tmp_path / "my-deck" / "dist").iterdir()) == ["my-deck.apkg", "my-deck.pdf"]
+    assert sorted(path.name for path in (tmp_path / "my-deck" / "dist").iterdir()) == [
+        "my-deck-timeline.pdf", "my-deck.apkg", "my-deck.pdf"]
     workflow = (tmp_path / "my-deck" / WORKFLOW).read_text(encoding="utf-8")
     assert f"run: pip install factdeck=={__version__}\n" in workflow  # the version that wrote it
     assert f'git+https://github.com/OWNER/factdeck@v{__version__}"' in workflow

@@ -83,7 +83,8 @@ def test_a_killed_build_takes_its_workers_with_it_and_the_next_build_cleans_up(b
     assert wait_until_gone(build.pid, 1.0) == set()
     build.communicate(timeout=5)  # the pipes are closed: nothing holds them any more
     leftovers = sorted(path.name for path in out.iterdir() if path.name != "benchmark.apkg")
-    assert leftovers and all(name.startswith(".benchmark.") and name.endswith(".tmp") for name in leftovers)
+    assert leftovers and all(name.startswith((".benchmark.", ".benchmark-timeline.")) and name.endswith(".tmp")
+                         for name in leftovers)
     # Not the build's own: left alone. A live build's temporary: left alone too.
     (out / ".notes.txt.tmp").write_text("someone else's")
     (out / f".benchmark.pdf.{os.getpid()}.abc123.tmp").write_text("a running build's")
@@ -92,7 +93,8 @@ def test_a_killed_build_takes_its_workers_with_it_and_the_next_build_cleans_up(b
                              env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"})
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert sorted(path.name for path in out.iterdir()) == [
-        f".benchmark.pdf.{os.getpid()}.abc123.tmp", ".notes.txt.tmp", "benchmark.apkg", "benchmark.pdf"]
+        f".benchmark.pdf.{os.getpid()}.abc123.tmp", ".notes.txt.tmp", "benchmark-timeline.pdf", "benchmark.apkg",
+        "benchmark.pdf"]
 
 
 KILL_MID_COMMIT = """

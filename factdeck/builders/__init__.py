@@ -58,6 +58,7 @@ BUILDERS: dict[str, type[Builder] | str] = {
     "csv": f"{__name__}.text:CsvBuilder",
     "pdf": f"{__name__}.printing.builder:PdfBuilder",
     "preview": f"{__name__}.printing.builder:PreviewBuilder",
+    "timeline": f"{__name__}.timeline:TimelineBuilder",
     "tsv": f"{__name__}.text:TsvBuilder",
 }
 
