@@ -10,7 +10,6 @@ and joined (:mod:`.chunks`), so memory stays bounded. Typst runs sealed
 
 from __future__ import annotations
 
-import json
 import string
 from importlib import resources
 import tempfile
@@ -26,8 +25,8 @@ from ...errors import Position
 from ...model import Card, Deck
 from .. import Builder
 from . import chunks
-from .compiler import (PREVIEW_PPI, TEMPLATE, compile_document, overflows, template_problem, typst_compiler,
-                       typst_error)
+from .compiler import (PREVIEW_PPI, TEMPLATE, TypstFailure, compile_document, overflows, query, template_problem,
+                       typst_compiler, typst_error)
 from .fitting import Probe, TextExtents, probe_for
 from .kept import (ReadCards, inputs_key, joined_key, load_typeset, probe_key, store_typeset,
                    templates_fingerprint, typeset_key)
@@ -54,7 +53,7 @@ class PdfBuilder(Builder):
         progress = self.options.progress
         progress.stage("pdf: writing the layout")
         layout = self.layout(deck)
-        parts = chunks.chunks_of(layout)
+        parts = chunks.chunks_of(layout, [sum(map(len, _printed_card_texts(card))) for card in deck.cards])
         if len(parts) > 1:  # the workers' server starts up while the probe runs
             chunks.start_workers_server()
         probed, extents = self.measure(deck, layout)
@@ -181,8 +180,6 @@ class PdfBuilder(Builder):
 
     def measure(self, deck: Deck, layout: Layout) -> tuple[str, TextExtents | None]:
         """:meth:`text_extents`, and the key of the probe that measured them (which stands for them)."""
-        import typst
-
         cache = self.options.cache
         source = self.probe_source(layout, probe_for(_printed_texts(deck), also=ALWAYS_PROBED))
         key = probe_key(source)
@@ -191,9 +188,9 @@ class PdfBuilder(Builder):
             with tempfile.TemporaryDirectory() as root:
                 compiler = typst_compiler(source, Path(root))
                 try:
-                    (font,) = json.loads(compiler.query(FONT_PROBE, field="value", format="json"))
-                except typst.TypstError as error:  # the probe's own code is fixed: the style's is at fault
-                    raise typst_error(error.message, STYLE_TEMPLATE) from None
+                    (font,) = query(compiler, FONT_PROBE)
+                except TypstFailure as error:  # the probe's own code is fixed: the style's is at fault
+                    raise typst_error(str(error), STYLE_TEMPLATE) from None
             cache.put_json(key, font)
         if not font["bounds"]:
             self.options.log.note(Position(f"templates/{STYLE_TEMPLATE}"),
@@ -224,10 +221,15 @@ class PreviewBuilder(PdfBuilder):
         return f"the first sheet of {self.options.print.paper} paper, front and back, at {PREVIEW_PPI} ppi"
 
 
+def _printed_card_texts(card: Card) -> Iterator[str]:
+    """The texts of a card that its printed faces may show."""
+    yield from card.texts().values()
+    yield card.note
+
+
 def _printed_texts(deck: Deck) -> Iterator[str]:
     """Every text of the deck that a printed face may show."""
     for card in deck.cards:
-        yield from card.texts().values()
-        yield card.note
+        yield from _printed_card_texts(card)
     for source in deck.sources.values():
         yield from (source.author, source.title, source.year)
