@@ -5,9 +5,11 @@ An entry is a file named by the SHA-256 of everything its payload depends on
 payload: plain bytes (a PDF) or JSON (checked cards), never anything that runs
 code when read, because a cache folder may come with someone else's repository.
 Before a payload is trusted its header must name this format and the entry's
-own key, and its length and SHA-256 must match; anything else (a truncated
-write, a flipped byte, a file copied under another name, another program's
-file) is a miss: it is deleted and made again. Writes go to a temporary file
+own key, and its length and keyed SHA-256 (an HMAC whose secret is kept in the
+user's own cache folder, outside any repository) must match; anything else (a
+truncated write, a flipped byte, a file copied under another name, an entry
+another user made or committed, another program's file) is a miss: it is
+deleted and made again. Writes go to a temporary file
 renamed into place, so two builds writing at once leave one whole entry or the
 other. Reading an entry marks it used (its modification time); once the folder
 outgrows its bound the least recently used entries go.
@@ -16,6 +18,7 @@ outgrows its bound the least recently used entries go.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import tempfile
@@ -28,7 +31,7 @@ from typing import Any
 from . import __version__
 
 FOLDER_NAME = ".factdeck-cache"
-MAGIC = b"factdeck-cache 1"
+MAGIC = b"factdeck-cache 2"
 SUFFIX = ".entry"
 # A 10k-card deck keeps some 10 MB of PDF chunks and 5 MB of checked cards: room for several
 # decks and print settings, and small enough not to matter on a laptop's disk.
@@ -44,6 +47,37 @@ def code_fingerprint() -> str:
         if path.suffix in (".py", ".typ") and "__pycache__" not in path.parts:
             digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def secret_path() -> Path:
+    """Where this user's cache secret is kept: in their own cache folder, never beside the cards."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "factdeck" / "cache-secret"
+
+
+@cache
+def _secret() -> bytes:
+    """The secret that signs this user's entries, made on first use; empty (plain SHA-256) if it cannot be kept."""
+    path = secret_path()
+    try:
+        if not path.is_file():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".secret-")  # made 0600
+            with os.fdopen(handle, "wb") as file:
+                file.write(os.urandom(32))
+            try:
+                os.link(temporary, path)  # the first build to get here makes it; the others read it
+            except FileExistsError:
+                pass
+            finally:
+                os.unlink(temporary)
+        secret = path.read_bytes()
+        return secret if len(secret) >= 32 else b""
+    except OSError:
+        return b""
+
+
+def _signature(payload: bytes) -> bytes:
+    return hmac.new(_secret(), payload, hashlib.sha256).hexdigest().encode()
 
 
 def key_of(kind: str, parts: Iterable[str | bytes]) -> str:
@@ -85,8 +119,7 @@ class Cache:
         """Keep ``payload`` under ``key``; a cache that cannot be written is only slower, never an error."""
         if self.folder is None:
             return
-        header = b"%s %s %s %d\n" % (MAGIC, key.encode(), hashlib.sha256(payload).hexdigest().encode(),
-                                      len(payload))
+        header = b"%s %s %s %d\n" % (MAGIC, key.encode(), _signature(payload), len(payload))
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".writing-")
@@ -143,12 +176,12 @@ class Cache:
 
 
 def _intact_payload(data: bytes, key: str) -> bytes | None:
-    """The payload after a header that names this format, ``key``, its SHA-256 and length; else None."""
+    """The payload after a header that names this format, ``key``, its signature and length; else None."""
     header, newline, payload = data.partition(b"\n")
     fields = header.split(b" ")
     if not newline or len(fields) != 5 or b" ".join(fields[:2]) != MAGIC or fields[2] != key.encode():
         return None
-    if fields[4] != b"%d" % len(payload) or fields[3] != hashlib.sha256(payload).hexdigest().encode():
+    if fields[4] != b"%d" % len(payload) or not hmac.compare_digest(fields[3], _signature(payload)):
         return None
     return payload
 

@@ -13,7 +13,8 @@ from factdeck.builders.printing import chunks as pdf_chunks
 from factdeck.cache import FOLDER_NAME, Cache, cache_for
 
 REPO = Path(__file__).parent.parent
-EVERY_FORMAT = ("--only", "apkg", "--only", "pdf", "--only", "csv", "--only", "tsv", "--preview")
+EVERY_FORMAT = ("--only", "apkg", "--only", "pdf", "--only", "csv", "--only", "tsv", "--only", "timeline",
+                "--preview")
 SHEETS = 3  # the bundled deck's 24 sheets become eight chunks
 
 
@@ -49,7 +50,8 @@ def test_a_rebuild_after_an_edit_is_the_fresh_build_byte_for_byte(run_cli, deck,
     fresh = run_cli(deck, "--out", tmp_path / "fresh", "--no-cache", *EVERY_FORMAT)
     assert warm.code == fresh.code == 0 and warm.err == fresh.err
     assert set(outputs(tmp_path / "warm")) == {"stalins-ussr.apkg", "stalins-ussr.pdf", "stalins-ussr.csv",
-                                               "stalins-ussr.tsv", "stalins-ussr-preview.png"}
+                                               "stalins-ussr.tsv", "stalins-ussr-timeline.pdf",
+                                               "stalins-ussr-preview.png"}
     assert outputs(tmp_path / "warm") == outputs(tmp_path / "fresh")
     assert outputs(tmp_path / "warm") != outputs(tmp_path / "cold")
     # New: the edited file's checked cards, its one chunk (known by its cards and by its source),
@@ -177,6 +179,31 @@ def test_numbers_stay_right_when_a_card_is_added_or_removed(run_cli, deck, tmp_p
     fresh = run_cli(deck, "--out", tmp_path / "fresh", "--only", "pdf", "--no-cache")
     assert warm.code == fresh.code == 0 and warm.err == fresh.err
     assert outputs(tmp_path / "warm") == outputs(tmp_path / "fresh")
+
+
+def test_an_entry_signed_with_another_users_secret_is_not_trusted(tmp_path, monkeypatch):
+    """A cache committed to a repository, or copied from another machine, is made again, never used."""
+    from factdeck import cache
+
+    key = f"{9:064x}"
+    Cache(tmp_path).put(key, b"what this user built")
+    assert Cache(tmp_path).get(key) == b"what this user built"
+    monkeypatch.setattr(cache, "_secret", lambda: b"someone else's secret, 32 bytes or more")
+    assert Cache(tmp_path).get(key) is None and not (tmp_path / f"{key}.entry").exists()
+
+
+def test_the_secret_is_kept_outside_the_cards_repository(tmp_path, monkeypatch):
+    from factdeck import cache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    cache._secret.cache_clear()
+    try:
+        secret = cache._secret()
+        path = cache.secret_path()
+        assert len(secret) == 32 and path.read_bytes() == secret and path.is_relative_to(tmp_path / "home-cache")
+        assert path.stat().st_mode & 0o077 == 0  # the user's alone
+    finally:
+        cache._secret.cache_clear()
 
 
 def test_builds_writing_one_entry_at_once_leave_a_whole_one(tmp_path):
