@@ -95,6 +95,7 @@ class Cache:
 
     folder: Path | None
     limit_bytes: int = DEFAULT_LIMIT_BYTES
+    writable: bool = True  # False: read what is kept, change nothing (``--check`` writes nothing)
 
     def get(self, key: str) -> bytes | None:
         """The payload stored under ``key``, or None if absent or not intact (then it is removed)."""
@@ -106,6 +107,8 @@ class Cache:
         except OSError:
             return None
         payload = _intact_payload(data, key)
+        if not self.writable:
+            return payload
         try:
             if payload is None:
                 path.unlink()
@@ -117,7 +120,7 @@ class Cache:
 
     def put(self, key: str, payload: bytes) -> None:
         """Keep ``payload`` under ``key``; a cache that cannot be written is only slower, never an error."""
-        if self.folder is None:
+        if self.folder is None or not self.writable:
             return
         header = b"%s %s %s %d\n" % (MAGIC, key.encode(), _signature(payload), len(payload))
         try:
@@ -157,7 +160,7 @@ class Cache:
 
     def prune(self) -> None:
         """Remove the least recently used entries until the folder is within its bound."""
-        if self.folder is None:
+        if self.folder is None or not self.writable:
             return
         try:
             entries = [(entry.stat(), entry) for entry in os.scandir(self.folder)
@@ -186,8 +189,8 @@ def _intact_payload(data: bytes, key: str) -> bytes | None:
     return payload
 
 
-def cache_for(cards: Path, folder: Path | None, enabled: bool = True) -> Cache:
+def cache_for(cards: Path, folder: Path | None, enabled: bool = True, writable: bool = True) -> Cache:
     """The cache a build of ``cards`` uses: ``folder``, else ``.factdeck-cache`` beside the cards folder."""
     if not enabled:
         return Cache(None)
-    return Cache(folder if folder is not None else cards.resolve().parent / FOLDER_NAME)
+    return Cache(folder if folder is not None else cards.resolve().parent / FOLDER_NAME, writable=writable)

@@ -193,7 +193,7 @@ def build(request: BuildRequest, progress: Progress | None = None) -> BuildResul
             print(output.target, output.summary)
     """
     progress = progress or Progress()
-    cache = cache_for(request.cards, request.cache_folder, request.cache)
+    cache = cache_for(request.cards, request.cache_folder, request.cache, writable=not request.check)
     try:
         with paused_gc():
             deck, log = read_deck(request.cards, strict=request.strict, progress=progress, cache=cache)

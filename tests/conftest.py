@@ -94,6 +94,6 @@ def own_build_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     from factdeck import cache, pipeline
 
     folder = tmp_path / "build-cache"
-    monkeypatch.setattr(pipeline, "cache_for", lambda cards, chosen, enabled=True:
-                        cache.cache_for(cards, chosen or folder, enabled))
+    monkeypatch.setattr(pipeline, "cache_for", lambda cards, chosen, enabled=True, writable=True:
+                        cache.cache_for(cards, chosen or folder, enabled, writable))
     return folder

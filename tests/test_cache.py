@@ -221,3 +221,14 @@ def test_builds_writing_one_entry_at_once_leave_a_whole_one(tmp_path):
         seen = list(pool.map(write_and_read, payloads * 4))
     assert all(value in payloads for value in seen)
     assert store.get(key) in payloads and not list(tmp_path.glob(".writing-*"))
+
+
+def test_check_reads_the_cache_and_writes_nothing(run_cli, deck, tmp_path, own_build_cache):
+    assert run_cli(deck, "--check").code == 0
+    assert not own_build_cache.exists()
+    assert run_cli(deck, "--out", tmp_path / "out", "--only", "csv").code == 0
+    kept = {path: path.stat().st_mtime_ns for path in own_build_cache.iterdir()}
+    edit_one_card(deck)
+    checked = run_cli(deck, "--check")
+    assert checked.code == 0 and "cards OK" in checked.out
+    assert {path: path.stat().st_mtime_ns for path in own_build_cache.iterdir()} == kept
