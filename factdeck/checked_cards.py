@@ -40,6 +40,8 @@ def load_checked(cache: Cache, key: str, sources: dict[str, Source]) -> tuple[li
 
 def store_checked(cache: Cache, key: str, cards: list[Card], problems: list[Problem]) -> None:
     """Keep a file's cards and problems; a card with a value this format cannot hold is not kept."""
+    if not cache.writable:  # --check: nothing would be kept, so nothing is encoded
+        return
     try:
         entry = {"cards": [_raw(card) for card in cards],
                  "problems": [{"at": _raw_position(p.position), "message": p.message, "card": p.card_id,
