@@ -166,7 +166,7 @@ def test_anki_shows_the_hostile_text_literally(anki_cards) -> None:
 
 def test_deck_description_is_text(anki_cards) -> None:
     _, descriptions = anki_cards
-    assert descriptions == ["&lt;script&gt;alert(&#39;deck&#39;)&lt;/script&gt; &#91;sound:d.mp3]"]
+    assert descriptions == ["&lt;script&gt;alert('deck')&lt;/script&gt; &#91;sound:d.mp3]"]
 
 
 def _collapsed(text: str) -> str:
