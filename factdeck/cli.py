@@ -139,10 +139,11 @@ def run(args: argparse.Namespace, progress: Progress) -> list[Problem]:
 
     env = make_environment(template_folder(args))
     options = BuildOptions(epoch=build_epoch(args.cards, template_folder(args)), strict=args.strict, log=log,
-                           print=args.print, progress=progress)
+                           print=args.print, progress=progress, cards_dir=args.cards)
     names = list(dict.fromkeys((args.only or default_formats()) + ["preview"] * args.preview))
     targets, jobs = [], []
     with OutputFolder(args.out) as outputs, template_errors():  # all outputs or none
+        options.extra_output = outputs.temporary  # the .apkg's lock, beside the cards
         for name in names:
             builder = load_builder(name)(env, options)
             targets.append(args.out / f"{deck.settings.slug}{builder.suffix}")

@@ -16,12 +16,18 @@ from itertools import count
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from ..model import CARD_KINDS, Deck, Source
+from ..errors import FactdeckError, Position, Problem
+from ..load import display_path
+from ..model import CARD_KINDS, Card, Deck, Source
 from ..templating import html_text, render_block
 from . import Builder, register
+from .anki_lock import LOCK_NAME, Lock, Restamped, digest, format_lock, read_lock, restamp
+from .anki_templates import TemplateFault, faults, required_fields
 
 if TYPE_CHECKING:
     import genanki
+
+    from .anki_stamped import StampedModel
 
 
 class CardTemplate(NamedTuple):
@@ -49,13 +55,25 @@ NOTE_TYPES: dict[str, NoteType] = {
     "fact": NoteType(1, (
         CardTemplate("Question → Answer", "question-to-answer.html"),)),
 }
-SHARED_FIELDS = ("Source", "Note")
+SHARED_FIELDS = ("Source", "Note", "Card ID")
+# The field holding the card's id: the one-step search that selects removed cards' notes.
+ID_FIELD = "Card ID"
 
 
 def field_names(kind: str) -> list[str]:
     """Anki's fields for a kind: the model's text fields, then source and note."""
     cls = CARD_KINDS[kind]
     return [name.title() for name in cls.TEXT_FIELDS + cls.OPTIONAL_TEXT_FIELDS] + list(SHARED_FIELDS)
+
+
+def removed_search(card_ids: list[str]) -> str:
+    """The Anki search that selects exactly these cards' notes, by the field holding their id."""
+    return " OR ".join(f'"{ID_FIELD}:{card_id}"' for card_id in card_ids)
+
+
+def faults_none(front: str) -> TemplateFault:
+    """The fault of a front that shows no field at all: Anki would make no card from it."""
+    return TemplateFault(front.split("\n")[0], "the front shows no field: Anki would make no card from it")
 
 
 def stable_id(*parts: object) -> int:
@@ -73,7 +91,14 @@ class AnkiBuilder(Builder):
     def write(self, deck: Deck, target: Path) -> str:
         import genanki  # here, not at the top: ``--check`` must start without it
 
+        from .anki_stamped import StampedNote
+
         models = {kind: self._model(deck, kind, spec) for kind, spec in NOTE_TYPES.items()}
+        faulty = [problem for model in models.values() for problem in model.faults]
+        if faulty:  # before anything is written
+            raise FactdeckError(faulty)
+        lock_path = self.options.cards_dir / LOCK_NAME if self.options.cards_dir is not None else None
+        previous = read_lock(lock_path) if lock_path is not None else Lock()
         settings = deck.settings
         # Anki shows a deck's description as HTML: it is text like any card's.
         description = str(html_text(settings.description))
@@ -90,34 +115,100 @@ class AnkiBuilder(Builder):
 
         progress = self.options.progress
         progress.stage("apkg: making notes", len(deck.cards))
+        notes: dict[str, StampedNote] = {}
+        contents: dict[str, str] = {}
         for card in deck.cards:
             progress.advance()
+            model = models[card.kind]
             fields = [str(html_text(value)) for value in card.texts().values()]
-            fields += [citation(card.sources), str(html_text(card.note))]
-            anki_decks[card.deck].add_note(genanki.Note(
-                model=models[card.kind], fields=fields, tags=list(card.tags),
-                guid=genanki.guid_for(settings.guid_namespace, card.id)))
+            fields += [citation(card.sources), str(html_text(card.note)), card.id]
+            # What Anki compares on re-import: a new digest means a newer note.
+            contents[card.id] = digest([model.model_id, fields, sorted(card.tags), card.deck])
+            notes[card.id] = StampedNote(model=model, fields=fields, tags=list(card.tags),
+                                         guid=genanki.guid_for(settings.guid_namespace, card.id))
+            anki_decks[card.deck].add_note(notes[card.id])
+        stamped = restamp(previous, contents, {str(m.model_id): m.digest for m in models.values()},
+                          self.options.epoch)
+        for card_id, note in notes.items():
+            note.mtime = stamped.lock.notes[card_id].mtime
+        for model in models.values():
+            model.mtime = stamped.lock.note_types[str(model.model_id)].mtime
         progress.stage("apkg: writing package")
         self._write_package(list(anki_decks.values()), target)
-        cards = sum(len(NOTE_TYPES[c.kind].cards) for c in deck.cards)
-        return (f"{len(deck.cards)} note{'s' * (len(deck.cards) != 1)}, {cards} Anki card{'s' * (cards != 1)} "
-                f"in {len(anki_decks)} deck{'s' * (len(anki_decks) != 1)}")
+        cards = sum(len(note.cards) for note in notes.values())  # what the package holds
+        summary = (f"{len(deck.cards)} note{'s' * (len(deck.cards) != 1)} ({len(stamped.changed)} new or "
+                   f"changed), {cards} Anki card{'s' * (cards != 1)} "
+                   f"in {len(anki_decks)} deck{'s' * (len(anki_decks) != 1)}")
+        if lock_path is None:
+            return summary
+        return "\n".join([summary, *self._write_lock(lock_path, stamped, previous),
+                          *self._write_removed(deck, target.parent, stamped)])
 
-    def _model(self, deck: Deck, kind: str, spec: NoteType) -> genanki.Model:
-        import genanki
+    def _write_lock(self, path: Path, stamped: Restamped, previous: Lock) -> list[str]:
+        """Write the new lock when it differs; the line saying so."""
+        text = format_lock(stamped.lock)
+        if stamped.lock == previous and path.is_file():
+            return []
+        self._extra_output(path).write_text(text, encoding="utf-8")
+        return [f"{'updated' if path.is_file() else 'wrote'} {display_path(path)}: "
+                "commit it with the cards (it keeps each note's time of change)"]
+
+    def _write_removed(self, deck: Deck, folder: Path, stamped: Restamped) -> list[str]:
+        """``DECK-removed.txt``: the Anki search that selects the notes of every removed card."""
+        removed = sorted(stamped.lock.removed)
+        if not removed:
+            return []
+        search = removed_search(removed)
+        path = folder / f"{deck.settings.slug}-removed.txt"
+        template = self.env.get_template("anki/removed.txt")
+        self._extra_output(path).write_text(template.render(deck=deck, removed=removed, search=search),
+                                            encoding="utf-8")
+        since = f", {len(stamped.newly_removed)} in this build" if stamped.newly_removed else ""
+        shown = search if len(search) <= 200 else f"see {display_path(path)}"
+        return [f"{len(removed)} card{'s' * (len(removed) != 1)} removed from the deck{since}; to delete "
+                f"{'their notes' if len(removed) != 1 else 'its note'} in Anki, search: {shown}"]
+
+    def _extra_output(self, path: Path) -> Path:
+        return self.options.extra_output(path) if self.options.extra_output is not None else path
+
+    def _model(self, deck: Deck, kind: str, spec: NoteType) -> StampedModel:
+        from .anki_stamped import StampedModel
 
         css = self.env.get_template("anki/style.css").render(deck=deck)
-        templates = []
+        fields = field_names(kind)
+        templates, problems = [], []
         for card in spec.cards:
             page = self.env.get_template(f"anki/{card.template}")
             variables = {"deck": deck, "kind": kind, "title": card.title}
             front, back = (render_block(page, side, variables).strip() for side in ("front", "back"))
+            problems += self._faults(page.filename, front, back, fields)
             templates.append({"name": card.title, "qfmt": front, "afmt": back})
-        return genanki.Model(
+        model = StampedModel(
             deck.settings.note_type_ids[kind] + spec.version - 1,
             f"{kind.title()} ({deck.settings.name}) v{spec.version}",
-            fields=[{"name": name} for name in field_names(kind)],
+            fields=[{"name": name} for name in fields],
             templates=templates, css=css)
+        model.digest = digest([model.name, fields, templates, css])
+        model.faults = problems
+        return model
+
+    def _faults(self, filename: str | None, front: str, back: str, fields: list[str]) -> list[Problem]:
+        """Problems in a card template, each at the line of its file (or the layout's) that wrote it."""
+        found = faults(front, fields, front=True) + faults(back, fields, front=False)
+        if not found and required_fields(front, fields) is None:
+            found = [faults_none(front)]
+        sources = [Path(f) for f in (filename, self.env.get_template("anki/layout.html").filename) if f]
+        problems = []
+        for fault in found:
+            where = Position(display_path(sources[0])) if sources else Position("templates")
+            for source in sources:
+                lines = source.read_text(encoding="utf-8").splitlines()
+                line = next((n for n, text in enumerate(lines, 1) if fault.token in text), 0)
+                if line:
+                    where = Position(display_path(source), line)
+                    break
+            problems.append(Problem(where, f"Anki template: {fault.message}"))
+        return problems
 
     def _write_package(self, decks: list[genanki.Deck], target: Path) -> None:
         import genanki
