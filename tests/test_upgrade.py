@@ -19,7 +19,7 @@ from factdeck.builders.anki import NOTE_TYPES, NoteType
 from factdeck.cli import main
 from factdeck.pipeline import read_deck
 
-from conftest import ROOTS
+from conftest import REPO, ROOTS
 
 FIRST_EPOCH = 1700000000
 USER_CSS = "\n.card { background: black; color: gold; }"
@@ -34,7 +34,9 @@ def build(cards: Path, epoch: int, out: Path) -> Path:
 
 def import_package(col: Collection, package: Path, **options):
     request = ImportAnkiPackageRequest(package_path=str(package), options=ImportAnkiPackageOptions(**options))
-    return col.import_anki_package(request).log
+    log = col.import_anki_package(request).log
+    col.models._clear_cache()  # pylib caches note types it has read; the import changed them underneath
+    return log
 
 
 @pytest.fixture(scope="module")
@@ -94,14 +96,20 @@ def test_a_newer_build_updates_text_and_keeps_reviews_and_restyling(user):
     assert col.models.get(user["type_id"])["css"].endswith(USER_CSS)
 
 
-def test_a_build_newer_than_the_restyling_replaces_it_unless_told_never(user, tmp_path):
+def test_a_build_newer_than_the_restyling_replaces_it_only_if_its_note_type_changed(user, tmp_path):
     col, epoch = user["col"], user["restyled_at"] + 1
-    package = build(user["cards"], epoch, user["out"])
-    shutil.copy(tmp_path / "collection.anki2", tmp_path / "before.anki2")
+    import_package(col, build(user["cards"], epoch, user["out"]))  # a later release, same note types
+    assert col.models.get(user["type_id"])["css"].endswith(USER_CSS)
+    assert answer_of_fact_card(col) == "Rapid industrialization"
 
+    style = tmp_path / "templates" / "anki" / "style.css"  # factdeck's styling changes in this release
+    style.parent.mkdir(parents=True)
+    style.write_text((REPO / "templates" / "anki" / "style.css").read_text() + ".fd-kind { color: teal; }\n")
+    package = build(user["cards"], epoch + 1, user["out"])
+    shutil.copy(tmp_path / "collection.anki2", tmp_path / "before.anki2")
     import_package(col, package)  # Anki's default: update note types when newer
     css = col.models.get(user["type_id"])["css"]
-    assert USER_CSS not in css and ".fd-card" in css
+    assert USER_CSS not in css and ".fd-kind { color: teal; }" in css
     assert answer_of_fact_card(col) == "Rapid industrialization" and reviews_of(col, user["note"]) == 1
 
     other = Collection(str(tmp_path / "before.anki2"))
