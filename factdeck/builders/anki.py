@@ -73,7 +73,7 @@ def removed_search(card_ids: list[str]) -> str:
 
 def faults_none(front: str) -> TemplateFault:
     """The fault of a front that shows no field at all: Anki would make no card from it."""
-    return TemplateFault(front.split("\n")[0], "the front shows no field: Anki would make no card from it")
+    return TemplateFault("<% block front", "the front shows no field: Anki would make no card from it")
 
 
 def stable_id(*parts: object) -> int:
@@ -94,7 +94,8 @@ class AnkiBuilder(Builder):
         from .anki_stamped import StampedNote
 
         models = {kind: self._model(deck, kind, spec) for kind, spec in NOTE_TYPES.items()}
-        faulty = [problem for model in models.values() for problem in model.faults]
+        # A fault in the shared layout shows in every note type: reported once.
+        faulty = list(dict.fromkeys(problem for model in models.values() for problem in model.faults))
         if faulty:  # before anything is written
             raise FactdeckError(faulty)
         lock_path = self.options.cards_dir / LOCK_NAME if self.options.cards_dir is not None else None

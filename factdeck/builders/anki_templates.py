@@ -67,7 +67,7 @@ def faults(template: str, fields: Sequence[str], front: bool) -> list[TemplateFa
             base = name.split()[0] if name.split() else name
             if token.kind or base not in FILTERS:
                 problems.append(TemplateFault(token.text, f"unknown filter {name!r}{suggest(base, FILTERS)}: "
-                                                          "Anki would show the field empty and drop the card; "
+                                                          "Anki has no such filter and would not show the field; "
                                                           f"Anki's filters are: {', '.join(FILTERS)}"))
         if token.kind in "#^" and token.kind:
             open_sections.append(token)
@@ -109,6 +109,8 @@ def required_fields(front: str, fields: Sequence[str]) -> tuple[str, list[int]] 
     blank ("all"), or else which, when filled, make it show ("any").
     """
     full = {name: "x" for name in fields}
+    if not shows_a_field(front, full):
+        return None
     needed = [i for i, name in enumerate(fields) if not shows_a_field(front, {**full, name: ""})]
     if needed:
         return "all", needed

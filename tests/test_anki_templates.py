@@ -1,0 +1,94 @@
+"""A user's copy of an Anki template: what Anki cannot render is an error at its line, before any output."""
+
+from __future__ import annotations
+
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+from conftest import REPO
+
+DEFAULTS = REPO / "templates" / "anki"
+
+
+def override(name: str, old: str, new: str) -> None:
+    """Copy a default Anki template to ./templates/anki/ with one change, as a user would."""
+    target = Path("templates") / "anki" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = (DEFAULTS / name).read_text()
+    assert old in text
+    target.write_text(text.replace(old, new, 1))
+
+
+def line_of(name: str, text: str) -> int:
+    lines = (Path("templates") / "anki" / name).read_text().splitlines()
+    return next(n for n, line in enumerate(lines, 1) if text in line)
+
+
+@pytest.mark.parametrize("name, old, new, message", [
+    ("term-to-definition.html", "{{Definition}}", "{{Definiton}}",
+     "Anki template: no field 'Definiton' in this note type (did you mean 'Definition'?); its fields are: "),
+    ("term-to-definition.html", "{{Term}}", "{{furigna:Term}}",
+     "Anki template: unknown filter 'furigna' (did you mean 'furigana'?)"),
+    ("layout.html", "{{/Note}}", "",
+     "Anki template: section {{#Note}} is never closed (add {{/Note}})"),
+    ("question-to-answer.html", "{{Question}}", "{{FrontSide}}",
+     "Anki template: no field 'FrontSide' in this note type (FrontSide is the question, shown on the back only)"),
+    ("date-to-event.html", "{{Event}}", "{{/Event}}",
+     "Anki template: {{/Event}} closes a section that is not open (expected no section to close)"),
+])
+def test_a_broken_override_is_an_error_at_its_line_and_nothing_is_written(case, run_cli, name, old, new, message):
+    cards = case("minimal")
+    dist = Path("dist")
+    dist.mkdir()
+    (dist / "minimal.apkg").write_bytes(b"the previous build")
+    override(name, old, new)
+    result = run_cli(cards, "--only", "apkg")
+    assert result.code == 1
+    where = f"templates/anki/{name}:{line_of(name, new or '{{#Note}}')}: "
+    (first, *_, summary) = result.err.splitlines()
+    assert first.startswith(where + message), result.err
+    assert summary.startswith("factdeck: 1 error")
+    assert (dist / "minimal.apkg").read_bytes() == b"the previous build"
+    assert not (cards / "factdeck.lock").exists()
+
+
+def test_a_front_that_shows_no_field_is_an_error(case, run_cli):
+    cards = case("minimal")
+    override("measure-to-figure.html", "{{Measure}}", "How much?")
+    result = run_cli(cards, "--only", "apkg")
+    assert result.code == 1
+    assert "templates/anki/measure-to-figure.html:1: " in result.err
+    assert "the front shows no field: Anki would make no card from it" in result.err
+
+
+def package_cards(apkg: Path, tmp_path: Path) -> int:
+    database = tmp_path / "package.anki2"
+    with zipfile.ZipFile(apkg) as package:
+        database.write_bytes(package.read("collection.anki2"))
+    connection = sqlite3.connect(database)
+    try:
+        return connection.execute("select count() from cards").fetchone()[0]
+    finally:
+        connection.close()
+
+
+def test_a_front_with_one_of_ankis_filters_makes_its_card_and_the_count_is_the_packages(case, run_cli, tmp_path):
+    cards = case("minimal")
+    override("term-to-definition.html", "{{Term}}", "{{furigana:Term}}")
+    result = run_cli(cards, "--only", "apkg")
+    assert result.code == 0, result.err
+    reported = int(result.out.split(" Anki card")[0].rsplit(" ", 1)[1])
+    assert reported == package_cards(Path("dist/minimal.apkg"), tmp_path) == 7
+    col = Collection(str(tmp_path / "collection.anki2"))
+    try:
+        request = ImportAnkiPackageRequest(package_path="dist/minimal.apkg", options=ImportAnkiPackageOptions())
+        col.import_anki_package(request)
+        assert col.card_count() == reported
+        (card,) = col.find_cards('"card:Term → Definition"')
+        assert "Kolkhoz" in col.get_card(card).question()
+    finally:
+        col.close()
