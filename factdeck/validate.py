@@ -21,6 +21,7 @@ SETTINGS_FIELDS = ("name", "description", "deck_id", "guid_namespace", "note_typ
 SOURCE_FIELDS = ("title", "author", "site", "year", "url", "note", "text_file")
 CARD_FILE_FIELDS = ("deck", "tags", "cards")
 MAX_ANKI_ID = 2**63 - 1
+KIND_TAG_NAMESPACE = "factdeck::"  # every card is tagged with its kind: factdeck::term, factdeck::quote, ...
 
 
 def _as_id(text: str) -> str:
@@ -37,16 +38,31 @@ class Validator(FieldReader):
         # Source keys whose entries are broken, or None when the whole sources
         # file is: their errors are reported there, not again on every citing card.
         self.broken_sources: set[str] | None = set()
+        self.repeated_kind_tags: set[Position] = set()  # warned about once each
 
-    def tags(self, value: YamlValue | None, card_id: str | None = None) -> tuple[str, ...]:
+    def tags(self, value: YamlValue | None, card_id: str | None = None) -> tuple[tuple[str, Position], ...]:
         tags = []
         for tag, position in self.text_list(value, "tags", card_id):
             if not TAG_PATTERN.match(tag):
                 self.log.error(position, f"tag {quoted(tag)} has a space or quote; Anki tags are single words "
                                          "(join words with '-' or '::')", card_id)
                 continue
-            tags.append(tag)
+            tags.append((tag, position))
         return tuple(tags)
+
+    def kind_tags(self, tags: tuple[tuple[str, Position], ...], kind_name: str, label: str | None) -> tuple[str, ...]:
+        """The card's tags, then its kind's (namespaced, so it never collides with a user's own tags).
+
+        A tag that names the kind again ('quotes' on quote cards) is a warning,
+        once for a file's tag however many cards it is on.
+        """
+        kind_tag = f"{KIND_TAG_NAMESPACE}{kind_name}"
+        for tag, position in tags:
+            if tag.lower() in (kind_name, f"{kind_name}s", kind_tag) and position not in self.repeated_kind_tags:
+                self.repeated_kind_tags.add(position)
+                self.log.warning(position, f"tag {quoted(tag)} repeats the kind: every {kind_name} card is "
+                                           f"tagged '{kind_tag}' already; remove it", label)
+        return tuple(dict.fromkeys([tag for tag, _ in tags] + [kind_tag]))
 
     # --- deck.yaml -----------------------------------------------------------
     def settings(self, loaded: LoadedFile) -> DeckSettings | None:
@@ -205,7 +221,7 @@ class Validator(FieldReader):
         cards = [self.card(raw, deck, file_tags, sources) for raw in raw_cards.items]
         return [card for card in cards if card is not None]
 
-    def card(self, raw: YamlValue, deck: str, file_tags: tuple[str, ...],
+    def card(self, raw: YamlValue, deck: str, file_tags: tuple[tuple[str, Position], ...],
              sources: dict[str, Source]) -> Card | None:
         if not isinstance(raw, YamlMap):
             if not (isinstance(raw, YamlText) and raw.reported):
@@ -238,7 +254,7 @@ class Validator(FieldReader):
         note = self.text(raw.get("note"), "note", label)
         self.trailing_comments(raw, own + ("note",), label)
         cited = self.cited_sources(raw, sources, label)
-        tags = tuple(dict.fromkeys(file_tags + self.tags(raw.get("tags"), label) + (kind_name,)))
+        tags = self.kind_tags(file_tags + self.tags(raw.get("tags"), label), kind_name, label)
         if not card_id or any(not texts[name] for name in kind.TEXT_FIELDS):
             return None
         return kind(id=card_id, deck=deck, sources=tuple(cited), position=raw.position,

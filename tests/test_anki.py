@@ -60,7 +60,7 @@ def test_decks_tags_and_note_type_ids_come_from_config(root, build, collection):
     cards = root("minimal")
     import_package(collection, build(cards))
     note = collection.get_note(collection.find_notes("Kolkhoz")[0])
-    assert sorted(note.tags) == ["basics", "term"]
+    assert sorted(note.tags) == ["basics", "factdeck::term"]
     assert note.note_type()["id"] == 1200000001
     card = note.cards()[0]
     assert collection.decks.name(card.did) == "Minimal::Basics"

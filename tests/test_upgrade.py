@@ -77,7 +77,7 @@ def reviews_of(col: Collection, note_id: int) -> int:
 
 
 def answer_of_fact_card(col: Collection) -> str:
-    (note_id,) = col.find_notes("tag:fact")
+    (note_id,) = col.find_notes("tag:factdeck::fact")
     return col.get_note(note_id)["Answer"]
 
 
