@@ -9,6 +9,7 @@ import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
 from factdeck.builders.anki import NOTE_TYPES
+from factdeck.builders.anki_lock import LOCK_NAME, Lock, format_lock
 from factdeck.pipeline import read_deck
 
 IF_NEWER = 0  # ImportAnkiPackageUpdateCondition: update notes and note types only when newer
@@ -78,6 +79,7 @@ def test_identical_reimport_adds_and_updates_nothing(root, build, collection):
 
 def test_edited_card_updates_in_place_and_keeps_its_reviews(root, build, collection, tmp_path):
     cards = root("minimal")
+    (cards / LOCK_NAME).write_text(format_lock(Lock()))  # each note keeps the time of its own last change
     import_package(collection, build(cards, epoch=1700000000))
     collection.decks.select(collection.decks.id_for_name("Minimal::Basics"))
     reviewed = collection.sched.getCard()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -90,5 +91,30 @@ def test_a_front_with_one_of_ankis_filters_makes_its_card_and_the_count_is_the_p
         assert col.card_count() == reported
         (card,) = col.find_cards('"card:Term → Definition"')
         assert "Kolkhoz" in col.get_card(card).question()
+    finally:
+        col.close()
+
+
+def test_every_field_is_shown_in_an_element_that_finds_its_own_direction(case, run_cli, tmp_path):
+    """dir="auto": a Hebrew or Arabic field reads right to left, whatever the card around it."""
+    result = run_cli(case("minimal"), "--only", "apkg")
+    assert result.code == 0, result.err
+    col = Collection(str(tmp_path / "collection.anki2"))
+    try:
+        request = ImportAnkiPackageRequest(package_path="dist/minimal.apkg", options=ImportAnkiPackageOptions())
+        col.import_anki_package(request)
+        shown = 0
+        for note_type in [m for m in col.models.all() if "(Minimal)" in m["name"]]:
+            names = {field["name"] for field in note_type["flds"]}
+            for template in note_type["tmpls"]:
+                for side in (template["qfmt"], template["afmt"]):
+                    for match in re.finditer(r"\{\{([^#^/}][^}]*)\}\}", side):
+                        if match.group(1) in names:
+                            shown += 1
+                            assert side[:match.start()].endswith('dir="auto">'), (template["name"], match.group())
+        assert shown >= 20
+        for nid in col.find_notes(""):
+            source = col.get_note(nid)["Source"]
+            assert source.count('<div class="fd-cite" dir="auto">') == source.count("<div")
     finally:
         col.close()

@@ -16,6 +16,7 @@ from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPack
 from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition
 
 from factdeck.builders.anki import NOTE_TYPES, NoteType
+from factdeck.builders.anki_lock import LOCK_NAME, Lock, format_lock
 from factdeck.cli import main
 from factdeck.pipeline import read_deck
 
@@ -45,6 +46,7 @@ def studied(tmp_path_factory):
     folder = tmp_path_factory.mktemp("user")
     cards = folder / "cards"
     shutil.copytree(ROOTS / "minimal", cards)
+    (cards / LOCK_NAME).write_text(format_lock(Lock()))  # a deck that keeps each note's time of change
     col = Collection(str(folder / "collection.anki2"))
     import_package(col, build(cards, FIRST_EPOCH, folder / "dist"))
     col.decks.select(col.decks.id_for_name("Minimal::Basics"))

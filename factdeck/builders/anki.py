@@ -98,7 +98,10 @@ class AnkiBuilder(Builder):
         faulty = list(dict.fromkeys(problem for model in models.values() for problem in model.faults))
         if faulty:  # before anything is written
             raise FactdeckError(faulty)
+        # A deck keeps a lock when it has one ('factdeck new' writes it; README): a folder without one
+        # (a test's, a one-off) is built without writing into it, every note stamped with the epoch.
         lock_path = self.options.cards_dir / LOCK_NAME if self.options.cards_dir is not None else None
+        lock_path = lock_path if lock_path is not None and lock_path.is_file() else None
         previous = read_lock(lock_path) if lock_path is not None else Lock()
         settings = deck.settings
         # Anki shows a deck's description as HTML: it is text like any card's.
@@ -141,18 +144,17 @@ class AnkiBuilder(Builder):
                    f"changed), {cards} Anki card{'s' * (cards != 1)} "
                    f"in {len(anki_decks)} deck{'s' * (len(anki_decks) != 1)}")
         if lock_path is None:
-            return summary
-        return "\n".join([summary, *self._write_lock(lock_path, stamped, previous),
+            return f"{summary}; no {LOCK_NAME} beside the cards, so every note has this build's time"
+        return "\n".join([summary, *self._write_lock(lock_path, stamped),
                           *self._write_removed(deck, target.parent, stamped)])
 
-    def _write_lock(self, path: Path, stamped: Restamped, previous: Lock) -> list[str]:
+    def _write_lock(self, path: Path, stamped: Restamped) -> list[str]:
         """Write the new lock when it differs; the line saying so."""
         text = format_lock(stamped.lock)
-        if stamped.lock == previous and path.is_file():
+        if text == path.read_text(encoding="utf-8"):
             return []
         self._extra_output(path).write_text(text, encoding="utf-8")
-        return [f"{'updated' if path.is_file() else 'wrote'} {display_path(path)}: "
-                "commit it with the cards (it keeps each note's time of change)"]
+        return [f"updated {display_path(path)}: commit it with the cards (it keeps each note's time of change)"]
 
     def _write_removed(self, deck: Deck, folder: Path, stamped: Restamped) -> list[str]:
         """``DECK-removed.txt``: the Anki search that selects the notes of every removed card."""
