@@ -15,9 +15,9 @@ MONTHS = {name: number for number, names in enumerate((
     ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
     ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
     ("october", "oct"), ("november", "nov"), ("december", "dec")), 1) for name in names}
-# Words that place a date before or after the plain one in the same year ("by 1953", "late 1929").
-EARLIER = {"before", "by", "until", "early", "c", "ca", "circa", "around", "about"}
-LATER = {"after", "since", "late", "end"}
+# Words that put a date just before or just after its year ("by 1953", "after 1932").
+EARLIER = {"before", "by", "until"}
+LATER = {"after", "since"}
 WORD = re.compile(r"[A-Za-z]+|\d+")
 ERA_BC = {"bc", "bce"}
 
@@ -49,19 +49,21 @@ def parse_date(text: str) -> DatePoint | None:
 
 
 def sort_key(text: str) -> str:
-    """Text that sorts as the dates do: "1927=11-00", "1932=03-25", "1932<00-00" (by 1932), "1932>00-00"
-    (after 1932); undated text after all of them.
+    """Text that sorts as the dates do: "1927-11-00", "1932-03-25"; "by 1953" is "1952-99-99" (after
+    everything in 1952), "after 1932" is "1932-99-99"; undated text after all of them.
 
     Always text, never a bare number: Anki's browser sorts numbers before
-    text, which put "1960" before "1928 ...".
+    text, which put "1960" before "1928 ...". No character of it needs escaping in HTML.
     """
     point = parse_date(text)
     if point is None:
         return f"~ {text}"
+    year, month, day = point.year, point.month, point.day
+    if point.nudge:
+        year, month, day = (year - 1 if point.nudge < 0 else year), 99, 99
     # BC years count down: 500 BC (-9499) sorts before 44 BC (-9955), and both before AD 1.
-    year = f"{point.year:04d}" if point.year >= 0 else f"-{9999 + point.year:04d}"
-    nudge = {-1: "<", 0: "=", 1: ">"}[point.nudge]
-    return f"{year}{nudge}{point.month:02d}-{point.day:02d}"
+    shown = f"{year:04d}" if year >= 0 else f"-{9999 + year:04d}"
+    return f"{shown}-{month:02d}-{day:02d}"
 
 
 def _is_era(words: list[str], index: int) -> bool:

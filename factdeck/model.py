@@ -39,6 +39,7 @@ class Card:
     TEXT_FIELDS: ClassVar[tuple[str, ...]] = ()
     OPTIONAL_TEXT_FIELDS: ClassVar[tuple[str, ...]] = ()
     DESCRIPTION: ClassVar[str] = ""
+    REVERSIBLE: ClassVar[bool] = False  # has a second direction that 'reverse: false' turns off
 
     id: str
     deck: str
@@ -46,6 +47,8 @@ class Card:
     position: Position
     tags: tuple[str, ...] = ()
     note: str = ""
+    # Asked both ways, for the kinds that can be (REVERSIBLE); 'reverse: false' asks the first way only.
+    reverse: bool = True
     # Where each field's value stands, so a message can point at the field, not the card.
     field_positions: Mapping[str, Position] = field(default_factory=dict, compare=False, repr=False)
 
@@ -68,6 +71,7 @@ class TermCard(Card):
     KIND: ClassVar[str] = "term"
     TEXT_FIELDS: ClassVar[tuple[str, ...]] = ("term", "definition")
     DESCRIPTION: ClassVar[str] = "A term and its definition, asked both ways."
+    REVERSIBLE: ClassVar[bool] = True
     term: str = ""
     definition: str = ""
 
@@ -77,6 +81,7 @@ class DateCard(Card):
     KIND: ClassVar[str] = "date"
     TEXT_FIELDS: ClassVar[tuple[str, ...]] = ("date", "event")
     DESCRIPTION: ClassVar[str] = "An event and its date as written (\"1928\", \"1932-33\"), asked both ways."
+    REVERSIBLE: ClassVar[bool] = True
     date: str = ""
     event: str = ""
 

@@ -37,6 +37,7 @@ FIELD_HELP: dict[str | tuple[str, str], str] = {
     "source": "A key of sources.yaml, or a list of keys.",
     "note": "Optional text shown on the answer side (e.g. where sources disagree).",
     "tags": "Anki tags: single words, '::' for a hierarchy.",
+    "reverse": "false: asked the first way only (term -> definition, event -> date), not also backwards.",
     "term": "The term, as the front of the card.",
     "definition": "Identifies the term without containing it: the card is also asked backwards.",
     ("date", "date"): "The date as written: \"1928\", \"November 1927\", \"1932-33\".",
@@ -83,6 +84,7 @@ OPTIONAL_TEXT = {"type": ["string", "number", "boolean", "null"]}
 KEY = {"type": ["string", "integer"], "minimum": 0, "pattern": _ecma(ID_PATTERN.pattern)}
 TAG = {"type": ["string", "number"], "pattern": _ecma(TAG_PATTERN.pattern)}
 TAGS = {"anyOf": [TAG, {"type": "array", "items": TAG}, {"type": "null"}]}
+FLAG = {"anyOf": [{"type": "boolean"}, {"type": "string", "pattern": "^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$"}]}
 ANKI_ID = {"anyOf": [{"type": "integer", "minimum": 1, "maximum": MAX_ANKI_ID},
                      {"type": "string", "pattern": "^0*[1-9][0-9]*$"}]}
 
@@ -101,6 +103,8 @@ def _card(kind: str) -> dict[str, Any]:
         "note": {**OPTIONAL_TEXT, **_help("note")},
         "tags": {**TAGS, **_help("tags")},
     }
+    if cls.REVERSIBLE:
+        properties["reverse"] = {**FLAG, **_help("reverse")}
     properties.update({name: {**TEXT, **_help(name, kind)} for name in cls.TEXT_FIELDS})
     properties.update({name: {**OPTIONAL_TEXT, **_help(name, kind)} for name in cls.OPTIONAL_TEXT_FIELDS})
     # 'source' is not required: factdeck only warns about a card without one.
@@ -126,6 +130,7 @@ def cards_schema() -> dict[str, Any]:
     return _document("factdeck card file", {
         "type": "object",
         "properties": {"deck": {**TEXT, **_help("deck")}, "tags": {**TAGS, **_help("tags")},
+                       "reverse": {**FLAG, **_help("reverse")},
                        "cards": {"type": "array", "items": {"$ref": "#/definitions/card"}, **_help("cards")}},
         "required": ["deck", "cards"],
         "additionalProperties": False,

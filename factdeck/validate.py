@@ -19,7 +19,8 @@ TAG_PATTERN = re.compile(r"^[^\s\"]+$")
 URL_PATTERN = re.compile(r"^(?:https?|HTTPS?)://\S+$")
 SETTINGS_FIELDS = ("name", "description", "deck_id", "guid_namespace", "note_type_ids")
 SOURCE_FIELDS = ("title", "author", "site", "year", "url", "note", "text_file")
-CARD_FILE_FIELDS = ("deck", "tags", "cards")
+CARD_FILE_FIELDS = ("deck", "tags", "reverse", "cards")
+REVERSE_FIELD = "reverse"  # a reversible kind's card (or all of a file's) asked one way only when false
 MAX_ANKI_ID = 2**63 - 1
 KIND_TAG_NAMESPACE = "factdeck::"  # every card is tagged with its kind: factdeck::term, factdeck::quote, ...
 
@@ -49,6 +50,17 @@ class Validator(FieldReader):
                 continue
             tags.append((tag, position))
         return tuple(tags)
+
+    def flag(self, value: YamlValue | None, what: str, card_id: str | None, default: bool) -> bool:
+        """'true' or 'false' (any case); ``default`` when absent or unusable (then an error is logged)."""
+        text = self.text(value, what, card_id)
+        if not text:
+            return default
+        if text.lower() not in ("true", "false"):
+            assert value is not None
+            self.log.error(value.position, f"'{what}': expected true or false, got {quoted(text)}", card_id)
+            return default
+        return text.lower() == "true"
 
     def kind_tags(self, tags: tuple[tuple[str, Position], ...], kind_name: str, label: str | None) -> tuple[str, ...]:
         """The card's tags, then its kind's (namespaced, so it never collides with a user's own tags).
@@ -209,6 +221,7 @@ class Validator(FieldReader):
         subdeck = self.deck_name(top, "deck")
         deck = f"{root_deck}::{subdeck}" if subdeck else root_deck
         file_tags = self.tags(top.get("tags"))
+        file_reverse = self.flag(top.get(REVERSE_FIELD), REVERSE_FIELD, None, True)
         raw_cards = top.get("cards")
         if raw_cards is None:
             self.log.error(top.position, "missing field 'cards': a card file lists its cards under 'cards:'")
@@ -218,11 +231,11 @@ class Validator(FieldReader):
                 self.log.error(raw_cards.position, f"'cards': expected a list of cards, each starting with "
                                                    f"'- id:', got {describe(raw_cards)}")
             return []
-        cards = [self.card(raw, deck, file_tags, sources) for raw in raw_cards.items]
+        cards = [self.card(raw, deck, file_tags, sources, file_reverse) for raw in raw_cards.items]
         return [card for card in cards if card is not None]
 
     def card(self, raw: YamlValue, deck: str, file_tags: tuple[tuple[str, Position], ...],
-             sources: dict[str, Source]) -> Card | None:
+             sources: dict[str, Source], file_reverse: bool = True) -> Card | None:
         if not isinstance(raw, YamlMap):
             if not (isinstance(raw, YamlText) and raw.reported):
                 self.log.error(raw.position, f"card: expected a mapping of fields starting with 'id:', "
@@ -243,7 +256,7 @@ class Validator(FieldReader):
                                f"expected one of: {', '.join(CARD_KINDS)}", label)
             return None
         own = kind.TEXT_FIELDS + kind.OPTIONAL_TEXT_FIELDS
-        taken_for = self.record(raw, COMMON_FIELDS + own, f"a {kind_name} card", label,
+        taken_for = self.record(raw, card_fields(kind), f"a {kind_name} card", label,
                                 lambda key: _other_kind_hint(key, kind_name))
         texts = {}
         for name in kind.TEXT_FIELDS:
@@ -252,13 +265,14 @@ class Validator(FieldReader):
             texts[name] = self.text(raw.get(name), name, label, required_at=required)
         texts.update({name: self.text(raw.get(name), name, label) for name in kind.OPTIONAL_TEXT_FIELDS})
         note = self.text(raw.get("note"), "note", label)
+        reverse = self.flag(raw.get(REVERSE_FIELD), REVERSE_FIELD, label, file_reverse) if kind.REVERSIBLE else True
         self.trailing_comments(raw, own + ("note",), label)
         cited = self.cited_sources(raw, sources, label)
         tags = self.kind_tags(file_tags + self.tags(raw.get("tags"), label), kind_name, label)
         if not card_id or any(not texts[name] for name in kind.TEXT_FIELDS):
             return None
         return kind(id=card_id, deck=deck, sources=tuple(cited), position=raw.position,
-                    tags=tags, note=note, **texts,
+                    tags=tags, note=note, reverse=reverse, **texts,
                     field_positions={name: value.position for name, value in raw.entries.items()})
 
     def card_id(self, raw: YamlMap) -> tuple[str, str | None]:
@@ -295,6 +309,12 @@ class Validator(FieldReader):
                 comment, position = value.comment
                 self.log.warning(position, f"'{name}' stops before {quoted(comment)}: YAML reads ' #' as the "
                                            "start of a comment; put the whole text in quotes to keep it", label)
+
+
+def card_fields(kind: type[Card]) -> tuple[str, ...]:
+    """Every field a card of this kind may have."""
+    own = kind.TEXT_FIELDS + kind.OPTIONAL_TEXT_FIELDS
+    return COMMON_FIELDS + own + ((REVERSE_FIELD,) if kind.REVERSIBLE else ())
 
 
 def _other_kind_hint(key: str, kind_name: str) -> str:

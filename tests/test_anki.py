@@ -50,7 +50,7 @@ def test_every_card_renders_with_its_fields_and_source(root, build, collection):
         assert "A Book" in answer  # the cited source's title, on the answer side only
         assert "A Book" not in question
     # Term cards go both ways: the definition is asked on one and answered on the other.
-    term_cards = [collection.get_card(c) for c in collection.find_cards('"note:Term (Minimal) v1"')]
+    term_cards = [collection.get_card(c) for c in collection.find_cards('"note:Term (Minimal) v2"')]
     assert sorted(c.template()["name"] for c in term_cards) == ["Definition → Term", "Term → Definition"]
     asks_definition = next(c for c in term_cards if c.template()["name"] == "Definition → Term")
     assert "A collective farm." in asks_definition.question()
@@ -62,11 +62,11 @@ def test_decks_tags_and_note_type_ids_come_from_config(root, build, collection):
     import_package(collection, build(cards))
     note = collection.get_note(collection.find_notes("Kolkhoz")[0])
     assert sorted(note.tags) == ["basics", "factdeck::term"]
-    assert note.note_type()["id"] == 1200000001
+    assert note.note_type()["id"] == 1200000002  # version 2 of the term note type
     card = note.cards()[0]
     assert collection.decks.name(card.did) == "Minimal::Basics"
-    figure = collection.get_note(collection.find_notes('"note:Figure (Minimal) v1"')[0])
-    assert figure["Note"] == "The plan had called for only 20 percent."
+    figure = collection.get_note(collection.find_notes('"note:Figure (Minimal) v2"')[0])
+    assert figure["Remark"] == "The plan had called for only 20 percent."
 
 
 def test_identical_reimport_adds_and_updates_nothing(root, build, collection):

@@ -34,8 +34,8 @@ def line_of(name: str, text: str) -> int:
      "Anki template: no field 'Definiton' in this note type (did you mean 'Definition'?); its fields are: "),
     ("term-to-definition.html", "{{Term}}", "{{furigna:Term}}",
      "Anki template: unknown filter 'furigna' (did you mean 'furigana'?)"),
-    ("layout.html", "{{/Note}}", "",
-     "Anki template: section {{#Note}} is never closed (add {{/Note}})"),
+    ("layout.html", "{{/Remark}}", "",
+     "Anki template: section {{#Remark}} is never closed (add {{/Remark}})"),
     ("question-to-answer.html", "{{Question}}", "{{FrontSide}}",
      "Anki template: no field 'FrontSide' in this note type (FrontSide is the question, shown on the back only)"),
     ("date-to-event.html", "{{Event}}", "{{/Event}}",
@@ -49,7 +49,7 @@ def test_a_broken_override_is_an_error_at_its_line_and_nothing_is_written(case, 
     override(name, old, new)
     result = run_cli(cards, "--only", "apkg")
     assert result.code == 1
-    where = f"templates/anki/{name}:{line_of(name, new or '{{#Note}}')}: "
+    where = f"templates/anki/{name}:{line_of(name, new or '{{#Remark}}')}: "
     (first, *_, summary) = result.err.splitlines()
     assert first.startswith(where + message), result.err
     assert summary.startswith("factdeck: 1 error")

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import FactdeckError, Position, Problem
 from ..load import display_path
-from ..model import CARD_KINDS, Card, Deck, Source
+from ..dates import sort_key
+from ..model import CARD_KINDS, Card, DateCard, Deck, Source
 from ..templating import html_text, render_block
 from . import Builder, register
 from .anki_lock import LOCK_NAME, Lock, Restamped, digest, format_lock, read_lock, restamp
@@ -42,28 +43,53 @@ class NoteType(NamedTuple):
 
 # The order of ``cards`` is Anki's card ordinal: never reorder, only append.
 NOTE_TYPES: dict[str, NoteType] = {
-    "term": NoteType(1, (
+    "term": NoteType(2, (
         CardTemplate("Term → Definition", "term-to-definition.html"),
         CardTemplate("Definition → Term", "definition-to-term.html"))),
-    "date": NoteType(1, (
+    "date": NoteType(2, (
         CardTemplate("Event → Date", "event-to-date.html"),
         CardTemplate("Date → Event", "date-to-event.html"))),
-    "quote": NoteType(1, (
+    "quote": NoteType(2, (
         CardTemplate("Quote → Who said it", "quote-to-speaker.html"),)),
-    "figure": NoteType(1, (
+    "figure": NoteType(2, (
         CardTemplate("Measure → Figure", "measure-to-figure.html"),)),
-    "fact": NoteType(1, (
+    "fact": NoteType(2, (
         CardTemplate("Question → Answer", "question-to-answer.html"),)),
 }
-SHARED_FIELDS = ("Source", "Note", "Card ID")
+# Anki's name for a model field where the model's own would not do: each says what it holds to
+# someone editing the note, and none is one of Anki's search keywords (``note:`` is the note
+# type, so a field named "Note" could not be searched by name).
+ANKI_FIELD_NAMES = {"by": "Speaker", "note": "Remark"}
+ANKI_SEARCH_KEYWORDS = ("added", "card", "cid", "deck", "did", "dupe", "edited", "flag", "has-cd", "introduced",
+                        "is", "mid", "nc", "nid", "note", "preset", "prop", "rated", "re", "resched", "sc",
+                        "tag", "w")
 # The field holding the card's id: the one-step search that selects removed cards' notes.
 ID_FIELD = "Card ID"
+# Not empty when a reversible card is asked both ways: the reverse card's front shows only then.
+BOTH_WAYS_FIELD = "Ask Both Ways"
+# A date card's date as text that sorts in time order: the note type's sort field (Anki's browser).
+SORT_DATE_FIELD = "Sort Date"
+
+
+def anki_name(name: str) -> str:
+    """The Anki field of a model field."""
+    return ANKI_FIELD_NAMES.get(name, name.title())
+
+
+def note_fields(card: Card, citation: str) -> dict[str, str]:
+    """A card's note, field by field (Anki names, in the note type's order), as stored HTML."""
+    fields = {anki_name(name): str(html_text(value)) for name, value in card.texts().items()}
+    fields.update({"Source": citation, anki_name("note"): str(html_text(card.note)), ID_FIELD: card.id})
+    if card.REVERSIBLE:
+        fields[BOTH_WAYS_FIELD] = "yes" if card.reverse else ""
+    if isinstance(card, DateCard):
+        fields[SORT_DATE_FIELD] = str(html_text(sort_key(card.date)))
+    return fields
 
 
 def field_names(kind: str) -> list[str]:
-    """Anki's fields for a kind: the model's text fields, then source and note."""
-    cls = CARD_KINDS[kind]
-    return [name.title() for name in cls.TEXT_FIELDS + cls.OPTIONAL_TEXT_FIELDS] + list(SHARED_FIELDS)
+    """Anki's fields for a kind: the model's text fields, source, remark, card id, then the kind's own."""
+    return list(note_fields(CARD_KINDS[kind](id="", deck="", sources=(), position=Position("")), ""))
 
 
 def removed_search(card_ids: list[str]) -> str:
@@ -124,8 +150,7 @@ class AnkiBuilder(Builder):
         for card in deck.cards:
             progress.advance()
             model = models[card.kind]
-            fields = [str(html_text(value)) for value in card.texts().values()]
-            fields += [citation(card.sources), str(html_text(card.note)), card.id]
+            fields = list(note_fields(card, citation(card.sources)).values())
             # What Anki compares on re-import: a new digest means a newer note.
             contents[card.id] = digest([model.model_id, fields, sorted(card.tags), card.deck])
             notes[card.id] = StampedNote(model=model, fields=fields, tags=list(card.tags),
@@ -190,8 +215,9 @@ class AnkiBuilder(Builder):
             deck.settings.note_type_ids[kind] + spec.version - 1,
             f"{kind.title()} ({deck.settings.name}) v{spec.version}",
             fields=[{"name": name} for name in fields],
-            templates=templates, css=css)
-        model.digest = digest([model.name, fields, templates, css])
+            templates=templates, css=css,
+            sort_field_index=fields.index(SORT_DATE_FIELD) if SORT_DATE_FIELD in fields else 0)
+        model.digest = digest([model.name, fields, templates, css, model.sort_field_index])
         model.faults = problems
         return model
 
