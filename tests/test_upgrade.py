@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 from unittest import mock
 
@@ -166,3 +167,46 @@ def test_a_field_the_user_added_stops_updates_to_that_kind(user):
     assert others and all("A Revised Book" in note["Source"] for note in others)
     copies = [m.name for m in col.models.all_names_and_ids() if m.name.endswith("+")]
     assert len(copies) == 1  # factdeck's note type arrived as a copy beside the user's
+
+
+V1_PACKAGE = ROOTS / "upgrade-from-v1" / "minimal-v1.apkg"  # the previous release's note types
+
+
+def test_note_types_v1_upgrade_to_v2_in_one_import_and_stay_clean(tmp_path):
+    """Fields renamed (Note -> Remark, By -> Speaker): 'Merge note types' moves every note, reviews kept."""
+    col = Collection(str(tmp_path / "collection.anki2"))
+    try:
+        import_package(col, V1_PACKAGE)
+        col.decks.select(col.decks.id_for_name("Minimal::Basics"))
+        reviewed = col.sched.getCard()
+        col.sched.answerCard(reviewed, 3)
+        v1_ids = {m.id for m in col.models.all_names_and_ids() if m.name.endswith("(Minimal) v1")}
+        assert len(v1_ids) == 5
+
+        cards = tmp_path / "cards"
+        shutil.copytree(ROOTS / "minimal", cards)
+        (cards / LOCK_NAME).write_text(format_lock(Lock()))
+        log = import_package(col, build(cards, FIRST_EPOCH + 86400, tmp_path / "v2"), merge_notetypes=True)
+        assert (len(log.new), len(log.updated), len(log.conflicting)) == (0, 5, 0)
+        names = [m.name for m in col.models.all_names_and_ids() if "(Minimal)" in m.name]
+        assert sorted(names) == sorted(f"{kind.title()} (Minimal) v2" for kind in NOTE_TYPES)  # v1 gone, no "+"
+        assert reviews_of(col, reviewed.nid) == 1 and col.card_count() == 7
+        figure = col.get_note(col.find_notes('"Card ID:collectivized-by-1940"')[0])
+        assert figure["Remark"] == "The plan had called for only 20 percent." and figure["Note"] == ""
+
+        # The one manual step (README): delete the emptied fields the v1 names left behind.
+        for note_type in [col.models.get(m.id) for m in col.models.all_names_and_ids() if "(Minimal)" in m.name]:
+            for field in [f for f in note_type["flds"] if f["name"] in ("Note", "By")]:
+                col.models.remove_field(note_type, field)
+            col.models.update_dict(note_type)
+        col.models._clear_cache()
+
+        edit = cards / "cards.yaml"  # the next release changes one card; imported without merging
+        edit.write_text(edit.read_text().replace("answer: Industrialization", "answer: Rapid industrialization"))
+        later = int(time.time()) + 86400  # released after the user's clean-up (which touched every note)
+        log = import_package(col, build(cards, later, tmp_path / "v3"))
+        assert (len(log.new), len(log.updated), len(log.conflicting)) == (0, 1, 0)
+        assert not [m.name for m in col.models.all_names_and_ids() if m.name.endswith("+")]
+        assert reviews_of(col, reviewed.nid) == 1
+    finally:
+        col.close()
