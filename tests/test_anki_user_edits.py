@@ -19,7 +19,7 @@ from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPack
 from factdeck.builders.anki_lock import LOCK_NAME, Lock, format_lock
 from factdeck.cli import main
 
-from conftest import ROOTS
+from conftest import REPO, ROOTS
 
 FIRST_COMMIT = "2025-01-01T12:00:00+00:00"
 # The user edits notes in Anki now, after the first release and before the second.
@@ -133,3 +133,13 @@ def test_a_fresh_shallow_clone_builds_the_same_bytes(repo, tmp_path, capsys):
     assert there.read_bytes() == here.read_bytes()
     assert LOCK_NAME not in printed  # the clone's lock was current: the checkout stays clean
     assert git(clone, "status", "--porcelain") == ""
+
+
+def test_the_bundled_decks_lock_is_current(tmp_path, run_cli):
+    """A change to the bundled notes (cards, sources, escaping, note types) comes with its lock."""
+    cards = tmp_path / "cards"
+    shutil.copytree(REPO / "cards", cards)
+    result = run_cli(cards, "--out", tmp_path / "dist", "--only", "apkg")
+    assert result.code == 0, result.err
+    assert (cards / LOCK_NAME).read_text() == (REPO / "cards" / LOCK_NAME).read_text(), (
+        "cards/factdeck.lock is stale: run 'python build.py --only apkg' and commit cards/factdeck.lock")
