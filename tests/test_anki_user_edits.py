@@ -84,7 +84,7 @@ def test_a_release_updates_only_the_changed_note_and_the_users_edit_survives(rep
         edit(repo / "cards" / "cards.yaml", "answer: Industrialization", "answer: Rapid industrialization")
         git(repo, "commit", "-qam", "a clearer answer", when=SECOND_COMMIT)
         package, printed = release(repo, tmp_path / "v2", capsys)
-        assert "(1 new or changed)" in printed
+        assert "; 1 new or changed since the lock" in printed
 
         log = import_package(col, package)
         assert (len(log.new), len(log.updated), len(log.conflicting)) == (0, 1, 0)

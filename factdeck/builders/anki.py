@@ -165,11 +165,11 @@ class AnkiBuilder(Builder):
         progress.stage("apkg: writing package")
         self._write_package(list(anki_decks.values()), target)
         cards = sum(len(note.cards) for note in notes.values())  # what the package holds
-        summary = (f"{len(deck.cards)} note{'s' * (len(deck.cards) != 1)} ({len(stamped.changed)} new or "
-                   f"changed), {cards} Anki card{'s' * (cards != 1)} "
+        summary = (f"{len(deck.cards)} note{'s' * (len(deck.cards) != 1)}, {cards} Anki card{'s' * (cards != 1)} "
                    f"in {len(anki_decks)} deck{'s' * (len(anki_decks) != 1)}")
         if lock_path is None:
             return f"{summary}; no {LOCK_NAME} beside the cards, so every note has this build's time"
+        summary += f"; {len(stamped.changed)} new or changed since the lock"
         return "\n".join([summary, *self._write_lock(lock_path, stamped),
                           *self._write_removed(deck, target.parent, stamped)])
 
