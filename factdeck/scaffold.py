@@ -16,7 +16,7 @@ from pathlib import Path
 from . import __version__
 from .builders.anki_lock import LOCK_NAME, Lock, format_lock
 from .errors import FactdeckError, Position, Problem, UsageError
-from .load import display_path
+from .errors import display_path
 from .model import CARD_KINDS, slugify
 from .schema import render_schemas
 from .templating import make_environment

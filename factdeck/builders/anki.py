@@ -21,7 +21,7 @@ from ..load import display_path
 from ..dates import sort_key
 from ..model import CARD_KINDS, Card, DateCard, Deck, Source
 from ..templating import html_text, render_block
-from . import Builder, register
+from . import Builder
 from .anki_lock import LOCK_NAME, Lock, Restamped, digest, format_lock, read_lock, restamp
 from .anki_templates import TemplateFault, faults, required_fields
 
@@ -108,7 +108,6 @@ def stable_id(*parts: object) -> int:
     return int.from_bytes(digest[:4], "big") >> 1 or 1
 
 
-@register
 class AnkiBuilder(Builder):
     name = "apkg"
     suffix = ".apkg"

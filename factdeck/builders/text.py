@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Card, Deck
 from ..templating import call_macro
-from . import Builder, register
+from . import Builder
 
 if TYPE_CHECKING:
     import jinja2
@@ -48,7 +48,6 @@ class TextBuilder(Builder):
         return call_macro(self.template, "citation", card.sources).strip()
 
 
-@register
 class CsvBuilder(TextBuilder):
     name = "csv"
     suffix = ".csv"
@@ -72,7 +71,6 @@ class CsvBuilder(TextBuilder):
         return f"{len(deck.cards)} row{'s' * (len(deck.cards) != 1)} ({', '.join(CSV_COLUMNS)})"
 
 
-@register
 class TsvBuilder(TextBuilder):
     name = "tsv"
     suffix = ".tsv"

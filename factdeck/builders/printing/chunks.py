@@ -16,7 +16,6 @@ the same chunks give the same bytes.
 from __future__ import annotations
 
 import io
-import json
 import multiprocessing
 import os
 import signal
@@ -30,6 +29,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .compiler import overflows, typst_compiler
 from .layout import Layout
 
 if TYPE_CHECKING:
@@ -47,7 +47,6 @@ SHEETS_PER_CHUNK = 40
 # 2k cards both take 1.7 s, but one compile peaks at 345 MB (chunks: 240 MB), and at 3k 520 MB.
 ONE_COMPILE_SHEETS = 120
 WORKERS = min(2, os.cpu_count() or 1)
-OVERFLOW = "<factdeck-overflow>"  # the metadata label measured-fit in style.typ gives a face too full
 
 
 class WorkerCrash(Exception):
@@ -78,20 +77,6 @@ def split(layout: Layout, sheets: int) -> list[Layout]:
     size = max(1, sheets) * pages_a_sheet
     return [replace(layout, pages=layout.pages[start:start + size])
             for start in range(0, max(1, len(layout.pages)), size)]
-
-
-def typst_compiler(source: str, root: Path) -> typst.Compiler:
-    """A compiler over ``source`` written into ``root``: Typst's own fonts only, and nothing else to read."""
-    import typst
-
-    main = root / "cards.typ"  # a file, not bytes: the binding's query needs a path
-    main.write_text(source, encoding="utf-8")
-    return typst.Compiler(str(main), root=str(root), font_paths=[], ignore_system_fonts=True)
-
-
-def overflows(compiler: typst.Compiler) -> list[dict[str, object]]:
-    """The faces whose text did not fit, as ``{"card": index, "side": ...}``, from a compiled document."""
-    return json.loads(compiler.query(OVERFLOW, field="value", format="json"))
 
 
 def compile_chunk(source: str, epoch: int) -> ChunkResult:
