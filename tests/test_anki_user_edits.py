@@ -102,6 +102,7 @@ def test_the_printed_search_selects_exactly_the_removed_cards_notes(repo, tmp_pa
     col = Collection(str(tmp_path / "collection.anki2"))
     try:
         import_package(col, package)
+        import_package(col, other_deck_with_the_same_ids(tmp_path))
         cards = repo / "cards" / "cards.yaml"
         text = cards.read_text()
         start = text.index("  - id: collectivized-by-1940")
@@ -113,13 +114,27 @@ def test_the_printed_search_selects_exactly_the_removed_cards_notes(repo, tmp_pa
         assert search in (tmp_path / "v2" / "minimal-removed.txt").read_text()
 
         log = import_package(col, package)
-        assert len(log.new) == len(log.updated) == 0 and col.note_count() == 5  # Anki keeps it...
+        assert len(log.new) == len(log.updated) == 0 and col.note_count() == 10  # Anki keeps it...
         (removed,) = col.find_notes(search)
         assert col.get_note(removed)["Measure"].startswith("Share of peasant households")
+        assert "Minimal" in col.get_note(removed).note_type()["name"]  # not the other deck's note
         col.remove_notes([removed])  # ...until the user deletes what the search selects
-        assert col.note_count() == 4
+        assert col.note_count() == 9
     finally:
         col.close()
+
+
+def other_deck_with_the_same_ids(tmp_path: Path) -> Path:
+    """Another factdeck deck, its name full of search syntax, whose cards have the same ids."""
+    cards = tmp_path / "other" / "cards"
+    shutil.copytree(ROOTS / "minimal", cards)
+    settings = cards / "deck.yaml"
+    text = settings.read_text().replace("name: Minimal", 'name: \'The "other" deck *_(2)\'')
+    text = text.replace("minimal-test", "other-test").replace("11111", "22222").replace("12000", "13000")
+    settings.write_text(text)
+    assert main([str(cards), "--out", str(tmp_path / "other" / "dist"), "--only", "apkg", "-q"]) == 0
+    (package,) = (tmp_path / "other" / "dist").glob("*.apkg")
+    return package
 
 
 def test_a_fresh_shallow_clone_builds_the_same_bytes(repo, tmp_path, capsys):

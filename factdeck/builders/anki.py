@@ -92,9 +92,16 @@ def field_names(kind: str) -> list[str]:
     return list(note_fields(CARD_KINDS[kind](id="", deck="", sources=(), position=Position("")), ""))
 
 
-def removed_search(card_ids: list[str]) -> str:
-    """The Anki search that selects exactly these cards' notes, by the field holding their id."""
-    return " OR ".join(f'"{ID_FIELD}:{card_id}"' for card_id in card_ids)
+def removed_search(card_ids: list[str], deck_name: str) -> str:
+    """The Anki search that selects exactly these cards' notes: by the field holding their id,
+    among this deck's note types only (another factdeck deck may use the same ids)."""
+    ids = " OR ".join(f'"{ID_FIELD}:{card_id}"' for card_id in card_ids)
+    return f'({ids}) "note:* ({_search_text(deck_name)}) v*"'
+
+
+def _search_text(text: str) -> str:
+    """Text taken literally inside a quoted Anki search term."""
+    return "".join(f"\\{c}" if c in '\\"*_' else c for c in text)
 
 
 def faults_none(front: str) -> TemplateFault:
@@ -185,7 +192,7 @@ class AnkiBuilder(Builder):
         removed = sorted(stamped.lock.removed)
         if not removed:
             return []
-        search = removed_search(removed)
+        search = removed_search(removed, deck.settings.name)
         path = folder / f"{deck.settings.slug}-removed.txt"
         template = self.env.get_template("anki/removed.txt")
         self._extra_output(path).write_text(template.render(deck=deck, removed=removed, search=search),
