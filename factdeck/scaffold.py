@@ -18,6 +18,7 @@ from .builders.anki_lock import LOCK_NAME, Lock, format_lock
 from .errors import FactdeckError, Position, Problem, UsageError
 from .errors import display_path
 from .model import CARD_KINDS, slugify
+from .note_type_ids import ID_RANGE
 from .schema import render_schemas
 from .templating import make_environment
 
@@ -32,8 +33,6 @@ FILES = {
 WORKFLOW = ".github/workflows/decks.yml"  # from templates/scaffold/decks.yml, see workflow()
 SCHEMA_FOLDER = "schema"
 LOCK = f"cards/{LOCK_NAME}"
-# genanki's advice for model and deck ids: random in [2^30, 2^31).
-ID_RANGE = (1 << 30, 1 << 31)
 # A kind's note type id grows by one per version (builders/anki.py), so keep kinds far apart.
 ID_SPACING = 1000
 

@@ -59,7 +59,7 @@ def test_date_notes_sort_in_time_order_in_the_browser(imported):
 
 @pytest.mark.parametrize("kind", list(CARD_KINDS))
 def test_no_field_is_named_like_an_anki_search_keyword(kind):
-    names = field_names(kind)
+    names = field_names(CARD_KINDS[kind])
     assert not [name for name in names if name.lower() in ANKI_SEARCH_KEYWORDS]
     assert len({name.lower() for name in names}) == len(names)
 

@@ -30,15 +30,15 @@ def line_of(name: str, text: str) -> int:
 
 
 @pytest.mark.parametrize("name, old, new, message", [
-    ("term-to-definition.html", "{{Definition}}", "{{Definiton}}",
+    ("term-to-definition.html", "{{<< fields.definition >>}}", "{{Definiton}}",
      "Anki template: no field 'Definiton' in this note type (did you mean 'Definition'?); its fields are: "),
-    ("term-to-definition.html", "{{Term}}", "{{furigna:Term}}",
+    ("term-to-definition.html", "{{<< fields.term >>}}", "{{furigna:Term}}",
      "Anki template: unknown filter 'furigna' (did you mean 'furigana'?)"),
     ("layout.html", "{{/Remark}}", "",
      "Anki template: section {{#Remark}} is never closed (add {{/Remark}})"),
-    ("question-to-answer.html", "{{Question}}", "{{FrontSide}}",
+    ("question-to-answer.html", "{{<< fields.question >>}}", "{{FrontSide}}",
      "Anki template: no field 'FrontSide' in this note type (FrontSide is the question, shown on the back only)"),
-    ("date-to-event.html", "{{Event}}", "{{/Event}}",
+    ("date-to-event.html", "{{<< fields.event >>}}", "{{/Event}}",
      "Anki template: {{/Event}} closes a section that is not open (expected no section to close)"),
 ])
 def test_a_broken_override_is_an_error_at_its_line_and_nothing_is_written(case, run_cli, name, old, new, message):
@@ -59,7 +59,7 @@ def test_a_broken_override_is_an_error_at_its_line_and_nothing_is_written(case, 
 
 def test_a_front_that_shows_no_field_is_an_error(case, run_cli):
     cards = case("minimal")
-    override("measure-to-figure.html", "{{Measure}}", "How much?")
+    override("measure-to-figure.html", "{{<< fields.measure >>}}", "How much?")
     result = run_cli(cards, "--only", "apkg")
     assert result.code == 1
     assert "templates/anki/measure-to-figure.html:1: " in result.err
@@ -79,7 +79,7 @@ def package_cards(apkg: Path, tmp_path: Path) -> int:
 
 def test_a_front_with_one_of_ankis_filters_makes_its_card_and_the_count_is_the_packages(case, run_cli, tmp_path):
     cards = case("minimal")
-    override("term-to-definition.html", "{{Term}}", "{{furigana:Term}}")
+    override("term-to-definition.html", "{{<< fields.term >>}}", "{{furigana:Term}}")
     result = run_cli(cards, "--only", "apkg")
     assert result.code == 0, result.err
     reported = int(result.out.split(" Anki card")[0].rsplit(" ", 1)[1])

@@ -11,10 +11,10 @@ import pytest
 import yaml
 
 from factdeck.errors import FactdeckError
-from factdeck.model import CARD_KINDS
+from factdeck.model import CARD_FILE_FIELDS, CARD_KINDS, SETTINGS_FIELDS, SOURCE_FIELDS
 from factdeck.pipeline import read_deck
 from factdeck.schema import SCHEMA_FILES, render_schemas
-from factdeck.validate import CARD_FILE_FIELDS, SETTINGS_FIELDS, SOURCE_FIELDS, card_fields
+from factdeck.validate import card_fields
 
 from conftest import REPO, ROOTS
 
@@ -65,7 +65,7 @@ def test_every_field_of_the_model_and_validator_is_described():
     for kind, cls in CARD_KINDS.items():
         branch = cards["definitions"][kind]
         assert set(branch["properties"]) == set(card_fields(cls))
-        assert set(cls.TEXT_FIELDS) <= set(branch["required"])
+        assert set(cls.field_names(required=True)) <= set(branch["required"])
         assert all(prop["description"] for prop in branch["properties"].values())
     deck = SCHEMAS["deck.schema.json"]
     assert set(deck["properties"]) == set(SETTINGS_FIELDS)

@@ -16,8 +16,8 @@ import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition
 
-from factdeck.builders.anki import NOTE_TYPES, NoteType
 from factdeck.builders.anki_lock import LOCK_NAME, Lock, format_lock
+from factdeck.model import CARD_KINDS
 from factdeck.cli import main
 from factdeck.pipeline import read_deck
 
@@ -126,7 +126,7 @@ def test_a_build_newer_than_the_restyling_replaces_it_only_if_its_note_type_chan
 
 def test_a_new_note_type_version_is_a_new_note_type_that_merges_cleanly(user, monkeypatch, tmp_path):
     kind = user["kind"]
-    monkeypatch.setitem(NOTE_TYPES, kind, NoteType(NOTE_TYPES[kind].version + 1, NOTE_TYPES[kind].cards))
+    monkeypatch.setattr(CARD_KINDS[kind], "NOTE_TYPE_VERSION", CARD_KINDS[kind].NOTE_TYPE_VERSION + 1)
     package = build(user["cards"], FIRST_EPOCH + 86400, user["out"])
     deck, _ = read_deck(user["cards"])
     col, new_id = user["col"], user["type_id"] + 1
@@ -135,7 +135,7 @@ def test_a_new_note_type_version_is_a_new_note_type_that_merges_cleanly(user, mo
     # Without merging, the new version arrives beside the old one; notes already on the old
     # version are left alone (reported as conflicts), nothing is duplicated.
     log = import_package(col, package)
-    assert col.models.get(new_id)["name"].endswith(f"v{NOTE_TYPES[kind].version}")
+    assert col.models.get(new_id)["name"].endswith(f"v{CARD_KINDS[kind].NOTE_TYPE_VERSION}")
     assert col.get_note(user["note"]).mid == user["type_id"]
     assert len(log.conflicting) == sum(card.kind == kind for card in deck.cards) and len(log.new) == 0
     assert col.note_count() == 5
@@ -189,7 +189,7 @@ def test_note_types_v1_upgrade_to_v2_in_one_import_and_stay_clean(tmp_path):
         log = import_package(col, build(cards, FIRST_EPOCH + 86400, tmp_path / "v2"), merge_notetypes=True)
         assert (len(log.new), len(log.updated), len(log.conflicting)) == (0, 5, 0)
         names = [m.name for m in col.models.all_names_and_ids() if "(Minimal)" in m.name]
-        assert sorted(names) == sorted(f"{kind.title()} (Minimal) v2" for kind in NOTE_TYPES)  # v1 gone, no "+"
+        assert sorted(names) == sorted(f"{kind.title()} (Minimal) v2" for kind in CARD_KINDS if kind != "cloze")  # v1 gone, no "+"
         assert reviews_of(col, reviewed.nid) == 1 and col.card_count() == 7
         figure = col.get_note(col.find_notes('"Card ID:collectivized-by-1940"')[0])
         assert figure["Remark"] == "The plan had called for only 20 percent." and figure["Note"] == ""

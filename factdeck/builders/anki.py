@@ -14,12 +14,11 @@ import zipfile
 from functools import lru_cache
 from itertools import count
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
-from ..errors import FactdeckError, Position, Problem
-from ..load import display_path
 from ..dates import sort_key
-from ..model import CARD_KINDS, Card, DateCard, Deck, Source
+from ..errors import FactdeckError, Position, Problem, display_path
+from ..model import CARD_KINDS, Card, Deck, Source
 from ..templating import html_text, render_block
 from . import Builder
 from .anki_lock import LOCK_NAME, Lock, Restamped, digest, format_lock, read_lock, restamp
@@ -31,65 +30,35 @@ if TYPE_CHECKING:
     from .anki_stamped import StampedModel
 
 
-class CardTemplate(NamedTuple):
-    title: str      # what Anki shows as the card type's name
-    template: str   # the Jinja file under templates/anki/
-
-
-class NoteType(NamedTuple):
-    version: int    # bump when the fields change: a new version is a new note type in Anki
-    cards: tuple[CardTemplate, ...]
-
-
-# The order of ``cards`` is Anki's card ordinal: never reorder, only append.
-NOTE_TYPES: dict[str, NoteType] = {
-    "term": NoteType(2, (
-        CardTemplate("Term → Definition", "term-to-definition.html"),
-        CardTemplate("Definition → Term", "definition-to-term.html"))),
-    "date": NoteType(2, (
-        CardTemplate("Event → Date", "event-to-date.html"),
-        CardTemplate("Date → Event", "date-to-event.html"))),
-    "quote": NoteType(2, (
-        CardTemplate("Quote → Who said it", "quote-to-speaker.html"),)),
-    "figure": NoteType(2, (
-        CardTemplate("Measure → Figure", "measure-to-figure.html"),)),
-    "fact": NoteType(2, (
-        CardTemplate("Question → Answer", "question-to-answer.html"),)),
-}
-# Anki's name for a model field where the model's own would not do: each says what it holds to
-# someone editing the note, and none is one of Anki's search keywords (``note:`` is the note
-# type, so a field named "Note" could not be searched by name).
-ANKI_FIELD_NAMES = {"by": "Speaker", "note": "Remark"}
+# After each kind's own fields (``TextField.anki_name``), in every note type. No Anki field is
+# named like one of Anki's search keywords (``note:`` is the note type, so a field named "Note"
+# could not be searched by name), and each says what it holds to someone editing the note.
+REMARK_FIELD = "Remark"  # the card's 'note'
+ID_FIELD = "Card ID"     # the card's id: the one-step search that selects removed cards' notes
+SHARED_FIELDS = ("Source", REMARK_FIELD, ID_FIELD)
+# Not empty when a card is asked both ways: a reverse direction's front shows only then.
+BOTH_WAYS_FIELD = "Ask Both Ways"
+# A date kind's date as text that sorts in time order: the note type's sort field (Anki's browser).
+SORT_DATE_FIELD = "Sort Date"
 ANKI_SEARCH_KEYWORDS = ("added", "card", "cid", "deck", "did", "dupe", "edited", "flag", "has-cd", "introduced",
                         "is", "mid", "nc", "nid", "note", "preset", "prop", "rated", "re", "resched", "sc",
                         "tag", "w")
-# The field holding the card's id: the one-step search that selects removed cards' notes.
-ID_FIELD = "Card ID"
-# Not empty when a reversible card is asked both ways: the reverse card's front shows only then.
-BOTH_WAYS_FIELD = "Ask Both Ways"
-# A date card's date as text that sorts in time order: the note type's sort field (Anki's browser).
-SORT_DATE_FIELD = "Sort Date"
-
-
-def anki_name(name: str) -> str:
-    """The Anki field of a model field."""
-    return ANKI_FIELD_NAMES.get(name, name.title())
 
 
 def note_fields(card: Card, citation: str) -> dict[str, str]:
     """A card's note, field by field (Anki names, in the note type's order), as stored HTML."""
-    fields = {anki_name(name): str(html_text(value)) for name, value in card.texts().items()}
-    fields.update({"Source": citation, anki_name("note"): str(html_text(card.note)), ID_FIELD: card.id})
-    if card.REVERSIBLE:
+    fields = {f.anki_name: str(html_text(getattr(card, f.name))) for f in card.FIELDS}
+    fields.update({"Source": citation, REMARK_FIELD: str(html_text(card.note)), ID_FIELD: card.id})
+    if card.reversible():
         fields[BOTH_WAYS_FIELD] = "yes" if card.reverse else ""
-    if isinstance(card, DateCard):
-        fields[SORT_DATE_FIELD] = str(html_text(sort_key(card.date)))
+    if card.SORTED_BY_DATE:
+        fields[SORT_DATE_FIELD] = str(html_text(sort_key(getattr(card, card.SORTED_BY_DATE))))
     return fields
 
 
-def field_names(kind: str) -> list[str]:
-    """Anki's fields for a kind: the model's text fields, source, remark, card id, then the kind's own."""
-    return list(note_fields(CARD_KINDS[kind](id="", deck="", sources=(), position=Position("")), ""))
+def field_names(kind: type[Card]) -> list[str]:
+    """Anki's fields for a kind: its text fields, source, remark, card id, then what it needs of its own."""
+    return list(note_fields(kind(id="", deck="", sources=(), position=Position("")), ""))
 
 
 def removed_search(card_ids: list[str], deck_name: str) -> str:
@@ -125,7 +94,9 @@ class AnkiBuilder(Builder):
 
         from .anki_stamped import StampedNote
 
-        models = {kind: self._model(deck, kind, spec) for kind, spec in NOTE_TYPES.items()}
+        # A note type for each kind the cards use (genanki writes only those anyway).
+        used = dict.fromkeys(card.kind for card in deck.cards)
+        models = {kind: self._model(deck, CARD_KINDS[kind]) for kind in used}
         # A fault in the shared layout shows in every note type: reported once.
         faulty = list(dict.fromkeys(problem for model in models.values() for problem in model.faults))
         if faulty:  # before anything is written
@@ -205,25 +176,34 @@ class AnkiBuilder(Builder):
     def _extra_output(self, path: Path) -> Path:
         return self.options.extra_output(path) if self.options.extra_output is not None else path
 
-    def _model(self, deck: Deck, kind: str, spec: NoteType) -> StampedModel:
+    def _model(self, deck: Deck, kind: type[Card]) -> StampedModel:
+        import genanki
+
         from .anki_stamped import StampedModel
 
         css = self.env.get_template("anki/style.css").render(deck=deck)
-        fields = field_names(kind)
+        names = field_names(kind)
+        fields = {f.name: f.anki_name for f in kind.FIELDS}
         templates, problems = [], []
-        for card in spec.cards:
-            page = self.env.get_template(f"anki/{card.template}")
-            variables = {"deck": deck, "kind": kind, "title": card.title}
+        for direction in kind.DIRECTIONS:
+            page = self.env.get_template(f"anki/{direction.template}")
+            # The Anki field names come from the model, so a template writes {{<< fields.term >>}};
+            # a reverse direction's question shows only while {{<< gate >>}} is filled.
+            variables = {"deck": deck, "kind": kind.KIND, "title": direction.title, "cue": direction.cue,
+                         "fields": fields, "front": fields[direction.front], "back": fields[direction.back],
+                         "gate": BOTH_WAYS_FIELD if direction.reverse else ""}
             front, back = (render_block(page, side, variables).strip() for side in ("front", "back"))
-            problems += self._faults(page.filename, front, back, fields)
-            templates.append({"name": card.title, "qfmt": front, "afmt": back})
+            problems += self._faults(page.filename, front, back, names)
+            templates.append({"name": direction.title, "qfmt": front, "afmt": back})
+        version = kind.NOTE_TYPE_VERSION
         model = StampedModel(
-            deck.settings.note_type_ids[kind] + spec.version - 1,
-            f"{kind.title()} ({deck.settings.name}) v{spec.version}",
-            fields=[{"name": name} for name in fields],
+            deck.settings.note_type_ids[kind.KIND] + version - 1,
+            f"{kind.KIND.title()} ({deck.settings.name}) v{version}",
+            fields=[{"name": name} for name in names],
             templates=templates, css=css,
-            sort_field_index=fields.index(SORT_DATE_FIELD) if SORT_DATE_FIELD in fields else 0)
-        model.digest = digest([model.name, fields, templates, css, model.sort_field_index])
+            model_type=genanki.Model.CLOZE if kind.CLOZE else genanki.Model.FRONT_BACK,
+            sort_field_index=names.index(SORT_DATE_FIELD) if SORT_DATE_FIELD in names else 0)
+        model.digest = digest([model.name, names, templates, css, model.sort_field_index, model.model_type])
         model.faults = problems
         return model
 

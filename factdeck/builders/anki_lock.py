@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import FactdeckError, Position, Problem
-from ..load import display_path
+from ..errors import display_path
 
 LOCK_NAME = "factdeck.lock"
 HEADER = (
