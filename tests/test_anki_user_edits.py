@@ -18,6 +18,7 @@ from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPack
 
 from factdeck.builders.anki_lock import LOCK_NAME, Lock, format_lock
 from factdeck.cli import main
+from factdeck.model import CARD_KINDS
 
 from conftest import REPO, ROOTS
 
@@ -158,3 +159,12 @@ def test_the_bundled_decks_lock_is_current(tmp_path, run_cli):
     assert result.code == 0, result.err
     assert (cards / LOCK_NAME).read_text() == (REPO / "cards" / LOCK_NAME).read_text(), (
         "cards/factdeck.lock is stale: run 'python build.py --only apkg' and commit cards/factdeck.lock")
+
+
+def test_factdeck_new_starts_a_deck_with_a_lock_that_its_first_build_fills(run_cli, tmp_path):
+    assert run_cli("new", tmp_path / "deck").code == 0
+    lock = tmp_path / "deck" / "cards" / LOCK_NAME
+    assert lock.read_text() == format_lock(Lock())
+    built = run_cli(tmp_path / "deck" / "cards", "--out", tmp_path / "dist", "--only", "apkg")
+    assert built.code == 0 and f"updated {lock}" in built.out  # shown as the user named the folder
+    assert lock.read_text().count("\nnote ") == len(CARD_KINDS)  # one example card of each kind
