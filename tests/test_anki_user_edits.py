@@ -168,3 +168,14 @@ def test_factdeck_new_starts_a_deck_with_a_lock_that_its_first_build_fills(run_c
     built = run_cli(tmp_path / "deck" / "cards", "--out", tmp_path / "dist", "--only", "apkg")
     assert built.code == 0 and f"updated {lock}" in built.out  # shown as the user named the folder
     assert lock.read_text().count("\nnote ") == len(CARD_KINDS)  # one example card of each kind
+
+
+def test_a_damaged_lock_is_an_error_at_its_line_and_nothing_is_written(case, run_cli):
+    cards = case("minimal")
+    (cards / LOCK_NAME).write_text(format_lock(Lock()) + "note kolkhoz 0123456789abcdef 1700000000\n"
+                                   "<<<<<<< HEAD\n")
+    result = run_cli(cards, "--only", "apkg")
+    assert result.code == 1
+    assert result.err.startswith(f"cards/{LOCK_NAME}:5: damaged lock line '<<<<<<< HEAD': expected 'note ID "
+                                 "DIGEST TIME'"), result.err
+    assert not Path("dist/minimal.apkg").exists()
