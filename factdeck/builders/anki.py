@@ -16,7 +16,7 @@ from itertools import count
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..dates import sort_key
+from ..date_order import sort_key
 from ..errors import FactdeckError, Position, Problem, display_path
 from ..model import CARD_KINDS, Card, Deck, Source
 from ..templating import html_text, render_block

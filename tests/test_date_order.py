@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from factdeck.dates import DatePoint, parse_date, sort_key
+from factdeck.date_order import DatePoint, parse_date, sort_key
 
 
 @pytest.mark.parametrize("text, point", [

@@ -1,9 +1,10 @@
 """Dates as cards write them ("1928", "November 1927", "March 25, 1932", "1932-33", "By 1953"), in order.
 
 A date card keeps its date as the text written; this reads from it when it
-happened, as far as the text says, so that anything listing dates (Anki's
-browser, a timeline) can put them in time order. Nothing here rejects a date:
-text with no year sorts after every dated one.
+happened, as far as the text says, so that Anki's browser can list date notes
+in time order. Nothing here rejects a date: text with no year sorts after every
+dated one. (The timeline's date reader, when it lands, can take over
+``parse_date``; ``sort_key``'s text form is what the stored field needs.)
 """
 
 from __future__ import annotations
