@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -79,6 +79,12 @@ def typst_string(text: object) -> Markup:
     return Markup('"' + text + '"')
 
 
+def map_values(mapping: Mapping[str, object], render: Callable[[object], object]) -> dict[str, str]:
+    """``mapping`` with each value rendered by ``render`` (a macro), as text: the sandbox lets a
+    template build no dict of its own by ``update``."""
+    return {key: str(render(value)) for key, value in mapping.items()}
+
+
 def yaml_string(text: str) -> str:
     """Text as a YAML double-quoted scalar (JSON's string syntax is valid YAML), for generated files."""
     return json.dumps(text, ensure_ascii=False)
@@ -136,12 +142,17 @@ def call_macro(template: jinja2.Template, macro: str, *args: object) -> str:
 
 
 def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
-    """A Jinja environment over the user's templates (if any) and the defaults."""
+    """A sandboxed Jinja environment over the user's templates (if any) and the defaults."""
     import jinja2  # here, not at the top: ``--check`` needs html_text's module, not Jinja
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     search = [user_dir] if user_dir is not None and user_dir.is_dir() else []
     search += [d for d in default_template_dirs() if d not in search]
-    env = jinja2.Environment(
+    # A deck repository's templates/ is used without being asked for, so building someone else's
+    # deck renders their templates: the sandbox keeps them to presentation. No attribute starting
+    # with "_" (no way from cycler to os), no calls that change a list, dict or set, no Python
+    # beyond the values and filters given here.
+    env = ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader([str(d) for d in search]),
         block_start_string="<%", block_end_string="%>",
         variable_start_string="<<", variable_end_string=">>",
@@ -154,4 +165,5 @@ def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
     env.filters["html_text"] = html_text
     env.filters["typst_string"] = typst_string
     env.filters["yaml_string"] = yaml_string
+    env.filters["map_values"] = map_values
     return env

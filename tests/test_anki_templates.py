@@ -35,11 +35,11 @@ def line_of(name: str, text: str) -> int:
     ("term-to-definition.html", "{{<< fields.term >>}}", "{{furigna:Term}}",
      "Anki template: unknown filter 'furigna' (did you mean 'furigana'?)"),
     ("layout.html", "{{/Remark}}", "",
-     "Anki template: section {{#Remark}} is never closed (add {{/Remark}})"),
+     "Anki template: section {{#Remark}} is never closed: add {{/Remark}} after it"),
     ("question-to-answer.html", "{{<< fields.question >>}}", "{{FrontSide}}",
      "Anki template: no field 'FrontSide' in this note type (FrontSide is the question, shown on the back only)"),
     ("date-to-event.html", "{{<< fields.event >>}}", "{{/Event}}",
-     "Anki template: {{/Event}} closes a section that is not open (expected no section to close)"),
+     "Anki template: {{/Event}} closes a section that was never opened"),
 ])
 def test_a_broken_override_is_an_error_at_its_line_and_nothing_is_written(case, run_cli, name, old, new, message):
     cards = case("minimal")

@@ -72,13 +72,14 @@ def faults(template: str, fields: Sequence[str], front: bool) -> list[TemplateFa
         if token.kind in "#^" and token.kind:
             open_sections.append(token)
         elif token.kind == "/":
-            if not open_sections or open_sections[-1].field != token.field:
-                expected = f"{{{{/{open_sections[-1].field}}}}}" if open_sections else "no section to close"
-                problems.append(TemplateFault(token.text, f"{token.text} closes a section that is not open "
-                                                          f"(expected {expected})"))
+            if not open_sections:
+                problems.append(TemplateFault(token.text, f"{token.text} closes a section that was never opened"))
+            elif open_sections[-1].field != token.field:
+                problems.append(TemplateFault(token.text, f"{token.text} closes a section, but the one open is "
+                                                          f"{open_sections[-1].text}"))
             else:
                 open_sections.pop()
-    problems += [TemplateFault(t.text, f"section {t.text} is never closed (add {{{{/{t.field}}}}})")
+    problems += [TemplateFault(t.text, f"section {t.text} is never closed: add {{{{/{t.field}}}}} after it")
                  for t in open_sections]
     return problems
 
