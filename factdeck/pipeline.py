@@ -128,7 +128,7 @@ class OutputSummary:
     format: str     # the builder's name ("apkg", "pdf", ...)
     target: Path    # where it now is
     cards: int      # how many cards it holds
-    summary: str    # the builder's one line for the user ("12 notes, 24 cards ...")
+    summary: str    # the builder's line for the user ("12 notes, 24 cards ..."), maybe more lines after it
 
 
 @dataclass(frozen=True)
