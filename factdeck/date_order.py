@@ -3,8 +3,9 @@
 A date card keeps its date as the text written; this reads from it when it
 happened, as far as the text says, so that Anki's browser can list date notes
 in time order. Nothing here rejects a date: text with no year sorts after every
-dated one. (The timeline's date reader, when it lands, can take over
-``parse_date``; ``sort_key``'s text form is what the stored field needs.)
+dated one. (The timeline reads dates with its own ``dates.place``, which knows
+more forms; it puts "by 1953" after 1953's dates, where this sorts it before
+them. Sharing one reader would change the stored field.)
 """
 
 from __future__ import annotations
