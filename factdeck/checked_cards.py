@@ -63,7 +63,7 @@ def _raw(card: Card) -> dict[str, Any]:
             raw[spec.name] = _raw_position(value)
         elif isinstance(value, tuple) and all(isinstance(item, str) for item in value):
             raw[spec.name] = list(value)
-        elif isinstance(value, (str, int)) and not isinstance(value, bool):
+        elif isinstance(value, (str, int)):  # bool too: JSON keeps true apart from 1
             raw[spec.name] = value
         else:
             raise TypeError(f"{type(card).__name__}.{spec.name}: {type(value).__name__} is not kept")

@@ -232,3 +232,18 @@ def test_check_reads_the_cache_and_writes_nothing(run_cli, deck, tmp_path, own_b
     checked = run_cli(deck, "--check")
     assert checked.code == 0 and "cards OK" in checked.out
     assert {path: path.stat().st_mtime_ns for path in own_build_cache.iterdir()} == kept
+
+
+def test_every_card_file_of_the_bundled_deck_is_kept_and_not_read_again(deck, tmp_path, monkeypatch):
+    """A field of a type the kept cards cannot hold would silently turn the cache off for that kind."""
+    from factdeck import pipeline
+
+    store = Cache(tmp_path / "kept")
+    first, _ = pipeline.read_deck(deck, cache=store)
+    loaded: list[str] = []
+    real_load = pipeline.load_yaml_file
+    monkeypatch.setattr(pipeline, "load_yaml_file", lambda path, log: loaded.append(path.name) or real_load(path, log))
+    again, _ = pipeline.read_deck(deck, cache=store)
+    assert sorted(loaded) == ["deck.yaml", "sources.yaml"]
+    assert again == first and [card.field_positions for card in again.cards] == \
+        [card.field_positions for card in first.cards]
