@@ -46,6 +46,7 @@ class Card:
     position: Position
     tags: tuple[str, ...] = ()
     note: str = ""
+    language: str = ""  # BCP 47 ("ja", "zh-TW") where the card's differs from the deck's; "" for the deck's
     # Where each field's value stands, so a message can point at the field, not the card.
     field_positions: Mapping[str, Position] = field(default_factory=dict, compare=False, repr=False)
 
@@ -116,7 +117,7 @@ CARD_KINDS: dict[str, type[Card]] = {
 }
 # A kind's note type keeps the ids after its own for later versions of its fields.
 NOTE_TYPE_ID_ROOM = 100
-COMMON_FIELDS = ("id", "kind", "source", "note", "tags")
+COMMON_FIELDS = ("id", "kind", "source", "note", "tags", "language")
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,8 @@ class DeckSettings:
     note_type_ids: dict[str, int]
     position: Position
     description: str = ""
+    language: str = ""  # BCP 47 ("ja", "zh-TW"): Han forms and line breaking in print; "" is English
+    fonts_folder: Path | None = None  # fonts/ beside the cards: the deck's own print fonts
 
     @property
     def slug(self) -> str:

@@ -36,6 +36,7 @@ FIELD_HELP: dict[str | tuple[str, str], str] = {
     "kind": "What the card asks; decides its other fields.",
     "source": "A key of sources.yaml, or a list of keys.",
     "note": "Optional text shown on the answer side (e.g. where sources disagree).",
+    "language": "Optional language tag (ja, zh-TW, ar) of the printed text: Han forms, line breaking.",
     "tags": "Anki tags: single words, '::' for a hierarchy.",
     "term": "The term, as the front of the card.",
     "definition": "Identifies the term without containing it: the card is also asked backwards.",
@@ -100,6 +101,7 @@ def _card(kind: str) -> dict[str, Any]:
         "source": {"anyOf": [KEY, {"type": "array", "items": KEY}, {"type": "null"}], **_help("source")},
         "note": {**OPTIONAL_TEXT, **_help("note")},
         "tags": {**TAGS, **_help("tags")},
+        "language": {**OPTIONAL_TEXT, **_help("language")},
     }
     properties.update({name: {**TEXT, **_help(name, kind)} for name in cls.TEXT_FIELDS})
     properties.update({name: {**OPTIONAL_TEXT, **_help(name, kind)} for name in cls.OPTIONAL_TEXT_FIELDS})
@@ -138,12 +140,13 @@ def deck_schema() -> dict[str, Any]:
     properties = {"name": {**TEXT, **_help("name")}, "description": {**OPTIONAL_TEXT, **_help("description")},
                   "deck_id": {**ANKI_ID, **_help("deck_id")},
                   "guid_namespace": {**TEXT, **_help("guid_namespace")},
+                  "language": {**OPTIONAL_TEXT, **_help("language")},
                   "note_type_ids": {"type": "object", **_help("note_type_ids"),
                                     "properties": {kind: ANKI_ID for kind in CARD_KINDS},
                                     "required": list(CARD_KINDS), "additionalProperties": False}}
     return _document("factdeck deck settings (deck.yaml)", {
         "type": "object", "properties": properties, "additionalProperties": False,
-        "required": [name for name in SETTINGS_FIELDS if name != "description"]})
+        "required": [name for name in SETTINGS_FIELDS if name not in ("description", "language")]})
 
 
 def sources_schema() -> dict[str, Any]:

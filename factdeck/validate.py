@@ -17,7 +17,10 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TAG_PATTERN = re.compile(r"^[^\s\"]+$")
 # Spelled out rather than re.IGNORECASE so the JSON Schema (schema.py) can use it as is.
 URL_PATTERN = re.compile(r"^(?:https?|HTTPS?)://\S+$")
-SETTINGS_FIELDS = ("name", "description", "deck_id", "guid_namespace", "note_type_ids")
+SETTINGS_FIELDS = ("name", "description", "deck_id", "guid_namespace", "note_type_ids", "language")
+# A BCP 47 language tag as print needs it: "ja", "zh-TW", "sr-Latn".
+LANGUAGE_PATTERN = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+FONTS_FOLDER = "fonts"  # beside the card files: the deck's own print fonts
 SOURCE_FIELDS = ("title", "author", "site", "year", "url", "note", "text_file")
 CARD_FILE_FIELDS = ("deck", "tags", "cards")
 MAX_ANKI_ID = 2**63 - 1
@@ -69,13 +72,25 @@ class Validator(FieldReader):
                 type_ids[kind] = self.integer_id(ids_node.get(kind), f"note_type_ids.{kind}", ids_node.position)
             self.check_note_type_ids_apart(ids_node, type_ids)
         description = self.text(node.get("description"), "description")
+        language = self.language(node.get("language"))
         if not name or not namespace or deck_id is None or ids_node is None:
             return None
         if any(value is None for value in type_ids.values()):
             return None
         return DeckSettings(name=name, deck_id=deck_id, guid_namespace=namespace,
                             note_type_ids=type_ids, position=node.position,  # type: ignore[arg-type]
-                            description=description)
+                            description=description, language=language,
+                            fonts_folder=loaded.path.parent / FONTS_FOLDER)
+
+    def language(self, value: YamlValue | None, card_id: str | None = None) -> str:
+        """A language tag ("ja", "zh-TW"), or "" when absent or malformed (and reported)."""
+        text = self.text(value, "language", card_id)
+        if text and not LANGUAGE_PATTERN.match(text):
+            assert value is not None
+            self.log.error(value.position, f"'language': expected a language tag such as ja, zh-TW or ar, "
+                                           f"got {quoted(text)}", card_id)
+            return ""
+        return text
 
     def deck_name(self, node: YamlMap, key: str) -> str:
         """A required Anki deck name; '' when unusable. An empty part ('History::') makes a nameless deck."""
@@ -236,13 +251,14 @@ class Validator(FieldReader):
             texts[name] = self.text(raw.get(name), name, label, required_at=required)
         texts.update({name: self.text(raw.get(name), name, label) for name in kind.OPTIONAL_TEXT_FIELDS})
         note = self.text(raw.get("note"), "note", label)
+        language = self.language(raw.get("language"), label)
         self.trailing_comments(raw, own + ("note",), label)
         cited = self.cited_sources(raw, sources, label)
         tags = tuple(dict.fromkeys(file_tags + self.tags(raw.get("tags"), label) + (kind_name,)))
         if not card_id or any(not texts[name] for name in kind.TEXT_FIELDS):
             return None
         return kind(id=card_id, deck=deck, sources=tuple(cited), position=raw.position,
-                    tags=tags, note=note, **texts,
+                    tags=tags, note=note, language=language, **texts,
                     field_positions={name: value.position for name, value in raw.entries.items()})
 
     def card_id(self, raw: YamlMap) -> tuple[str, str | None]:

@@ -5,8 +5,10 @@ The layout (which face goes where on which page) comes from
 of up to ``chunks.ONE_COMPILE_SHEETS`` sheets is one Typst document compiled
 here; a larger one is compiled in chunks of whole sheets in worker processes
 and joined (:mod:`.chunks`), so memory stays bounded. Typst is given only
-the fonts it ships with (no system fonts) and an empty folder as its root, so
-the PDF is the same on every machine and no card text can reach a file.
+the fonts it ships with, those of installed font packages and the deck's
+own (:mod:`.fonts`; no system fonts) and an empty folder as its root, so the
+PDF is the same on every machine and no card text can reach a file. Before
+typesetting, every printed character is looked up in those fonts (:mod:`.coverage`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from ...errors import FactdeckError, Position, Problem
 from ...model import Deck
 from .. import Builder, register
 from . import chunks as pdf_chunks
+from .coverage import check_coverage, text_direction
+from .fonts import FontSet, font_set, typst_language
 from .layout import Layout, plan
 from .fitting import Probe, TextExtents, probe_for
 
@@ -45,6 +49,10 @@ class PdfBuilder(Builder):
 
     def write(self, deck: Deck, target: Path) -> str:
         progress = self.options.progress
+        progress.stage("pdf: checking the fonts")
+        fonts = self.fonts(deck)
+        if check_coverage(deck, fonts, self.options.log) and self.options.strict:
+            self.options.log.raise_if_errors(strict=True)  # before typesetting: nothing is written
         progress.stage("pdf: writing the layout")
         layout = self.layout(deck)
         chunks = pdf_chunks.chunks_of(layout)
@@ -53,7 +61,8 @@ class PdfBuilder(Builder):
         extents = self.text_extents(deck, layout)
         if len(chunks) == 1:  # one compile here: no worker to start
             with tempfile.TemporaryDirectory() as root:
-                compiler = pdf_chunks.typst_compiler(self.source(deck, layout, extents), Path(root))
+                compiler = pdf_chunks.typst_compiler(self.source(deck, layout, extents), Path(root),
+                                                     fonts.paths)
                 progress.stage(f"pdf: typesetting {len(layout.pages)} pages")
                 target.write_bytes(self.compile(compiler, format="pdf"))
                 overflows = pdf_chunks.overflows(compiler)
@@ -87,7 +96,8 @@ class PdfBuilder(Builder):
                 warnings.extend(w for w in result.warnings if w not in warnings)  # each chunk says the same
                 yield result.pdf
 
-        with closing(pdf_chunks.compile_in_workers(sources, self.options.epoch)) as results:
+        paths = self.fonts(deck).paths
+        with closing(pdf_chunks.compile_in_workers(sources, self.options.epoch, paths)) as results:
             try:
                 target.write_bytes(pdf_chunks.join(pdfs(results)))
             except pdf_chunks.WorkerCrash:
@@ -98,6 +108,10 @@ class PdfBuilder(Builder):
 
     def layout(self, deck: Deck) -> Layout:
         return plan(len(deck.cards), self.options.print)
+
+    def fonts(self, deck: Deck) -> FontSet:
+        """The fonts Typst is given besides its own: the installed font packages' and the deck's."""
+        return font_set(deck.settings.fonts_folder)
 
     def source(self, deck: Deck, layout: Layout, extents: TextExtents | None, preview: bool = False,
                probe: Probe | None = None) -> str:
@@ -110,7 +124,8 @@ class PdfBuilder(Builder):
             card_width=layout.card[0], card_height=layout.card[1],
             paper_width=layout.paper[0], paper_height=layout.paper[1],
             built=datetime.fromtimestamp(self.options.epoch, timezone.utc), preview=preview,
-            extent=extents or (lambda text: "none"), probe=probe)
+            extent=extents or (lambda text: "none"), probe=probe,
+            language=typst_language, direction=text_direction, fonts=self.fonts(deck).for_language)
 
     def text_extents(self, deck: Deck, layout: Layout) -> TextExtents | None:
         """What the template's probe measures of the deck's characters and pairs in the print font.
@@ -122,7 +137,8 @@ class PdfBuilder(Builder):
 
         probe = probe_for(_printed_texts(deck), also=ALWAYS_PROBED)
         with tempfile.TemporaryDirectory() as root:
-            compiler = pdf_chunks.typst_compiler(self.source(deck, layout, None, probe=probe), Path(root))
+            compiler = pdf_chunks.typst_compiler(self.source(deck, layout, None, probe=probe), Path(root),
+                                                 self.fonts(deck).paths)
             try:
                 found = json.loads(compiler.query(FONT_PROBE, field="value", format="json"))
             except typst.TypstError as error:
@@ -170,7 +186,7 @@ class PreviewBuilder(PdfBuilder):
         layout = self.layout(deck)
         with tempfile.TemporaryDirectory() as root:
             source = self.source(deck, layout, self.text_extents(deck, layout), preview=True)
-            compiler = pdf_chunks.typst_compiler(source, Path(root))
+            compiler = pdf_chunks.typst_compiler(source, Path(root), self.fonts(deck).paths)
             target.write_bytes(self.compile(compiler, format="png"))
         return f"the first sheet of {self.options.print.paper} paper, front and back, at {PREVIEW_PPI} ppi"
 

@@ -80,13 +80,15 @@ def split(layout: Layout, sheets: int) -> list[Layout]:
             for start in range(0, max(1, len(layout.pages)), size)]
 
 
-def typst_compiler(source: str, root: Path) -> typst.Compiler:
-    """A compiler over ``source`` written into ``root``: Typst's own fonts only, and nothing else to read."""
+def typst_compiler(source: str, root: Path, font_paths: tuple[Path, ...] = ()) -> typst.Compiler:
+    """A compiler over ``source`` written into ``root``: Typst's own fonts and ``font_paths`` (folders of
+    packaged and deck fonts, see fonts.py) only, never the system's, and nothing else to read."""
     import typst
 
     main = root / "cards.typ"  # a file, not bytes: the binding's query needs a path
     main.write_text(source, encoding="utf-8")
-    return typst.Compiler(str(main), root=str(root), font_paths=[], ignore_system_fonts=True)
+    return typst.Compiler(str(main), root=str(root), font_paths=[str(path) for path in font_paths],
+                          ignore_system_fonts=True)
 
 
 def overflows(compiler: typst.Compiler) -> list[dict[str, object]]:
@@ -99,7 +101,7 @@ def compile_chunk(source: str, epoch: int) -> ChunkResult:
     import typst
 
     with tempfile.TemporaryDirectory() as root:
-        compiler = typst_compiler(source, Path(root))
+        compiler = typst_compiler(source, Path(root), _FONT_PATHS)
         try:
             # No tags: pypdf cannot join the chunks' structure trees, and dangling ones are worse.
             pdf, warnings = compiler.compile_with_warnings(format="pdf", timestamp=epoch, pdf_tags=False)
@@ -130,7 +132,8 @@ def start_workers_server() -> None:
         forkserver.ensure_running()
 
 
-def compile_in_workers(sources: Iterable[str], epoch: int) -> Iterator[ChunkResult]:
+def compile_in_workers(sources: Iterable[str], epoch: int,
+                       font_paths: tuple[Path, ...] = ()) -> Iterator[ChunkResult]:
     """Each source compiled in a process of its own, :data:`WORKERS` at a time; the results in order.
 
     ``sources`` is read as the workers take them, so the first chunk is being
@@ -146,8 +149,8 @@ def compile_in_workers(sources: Iterable[str], epoch: int) -> Iterator[ChunkResu
     else:
         batches, options = iter(lambda: list(islice(chunks, WORKERS)), []), {}
     for batch in batches:
-        pool = ProcessPoolExecutor(WORKERS, mp_context=context, initializer=_leave_interrupts_to_parent,
-                                   **options)
+        pool = ProcessPoolExecutor(WORKERS, mp_context=context, initializer=_start_worker,
+                                   initargs=(font_paths,), **options)
         try:
             futures = [pool.submit(compile_chunk, source, epoch) for source in batch]
             for future in futures:
@@ -158,9 +161,15 @@ def compile_in_workers(sources: Iterable[str], epoch: int) -> Iterator[ChunkResu
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _leave_interrupts_to_parent() -> None:
-    """In a worker: ignore Ctrl-C, which the whole process group gets; the parent stops the build."""
+def _start_worker(font_paths: tuple[Path, ...]) -> None:
+    """In a worker: ignore Ctrl-C, which the whole process group gets (the parent stops the build);
+    compile with the build's fonts."""
+    global _FONT_PATHS
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _FONT_PATHS = font_paths
+
+
+_FONT_PATHS: tuple[Path, ...] = ()  # in a worker: the folders of fonts Typst is given besides its own
 
 
 def join(pdfs: Iterable[bytes]) -> bytes:

@@ -1,0 +1,232 @@
+"""The fonts the print is set in, found in installed packages and the deck's ``fonts/`` folder, never the system's.
+
+Typst ships Libertinus Serif (Latin, Greek, Cyrillic, Hebrew), New Computer
+Modern and DejaVu Sans Mono. Every other script comes from a Python package
+that carries Noto fonts under the SIL Open Font License, serif where the
+script has one, to sit beside Libertinus Serif:
+
+- installed with factdeck (about 1.5 MB): Noto Naskh Arabic, Noto Serif
+  Devanagari (``pylopdf-fonts-ar``, ``pylopdf-fonts-hi``; Hebrew's Noto Serif
+  Hebrew from ``pylopdf-fonts-he`` where Libertinus lacks a sign);
+- ``pip install 'factdeck[fonts]'`` (some 50 MB): Noto Serif JP, KR, SC and
+  TC (``pylopdf-fonts-jp``, ``-ko``, ``-zh-cn``, ``-zh-tw``) and Noto Emoji
+  with Noto Sans for a dozen more scripts (``manimgx-fonts``).
+
+A deck's own fonts (any ``.ttf``, ``.otf``, ``.ttc`` in ``fonts/`` beside its
+cards) come before the packaged ones. Typst embeds only the glyphs a PDF uses.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import mmap
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+TEMPLATE_FONT = "Libertinus Serif"  # the deck's own face, shipped inside Typst
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
+EXTRA = "pip install 'factdeck[fonts]'"
+
+
+@dataclass(frozen=True)
+class PackagedFont:
+    """A font file inside an installed package: ``module`` is the package's import name."""
+
+    module: str
+    file: str
+    family: str
+    extra: bool  # only with factdeck[fonts]
+
+
+# In the order Typst tries them after the template's font; the CJK ones are reordered by language.
+PACKAGED_FONTS = (
+    PackagedFont("pylopdf_fonts_he", "NotoSerifHebrew-Variable.ttf", "Noto Serif Hebrew", extra=False),
+    PackagedFont("pylopdf_fonts_ar", "NotoNaskhArabic-Variable.ttf", "Noto Naskh Arabic", extra=False),
+    PackagedFont("pylopdf_fonts_hi", "NotoSerifDevanagari-Variable.ttf", "Noto Serif Devanagari", extra=False),
+    PackagedFont("pylopdf_fonts_jp", "NotoSerifJP-Regular.otf", "Noto Serif JP", extra=True),
+    PackagedFont("pylopdf_fonts_zh_cn", "NotoSerifSC-Regular.otf", "Noto Serif SC", extra=True),
+    PackagedFont("pylopdf_fonts_zh_tw", "NotoSerifTC-Regular.otf", "Noto Serif TC", extra=True),
+    PackagedFont("pylopdf_fonts_ko", "NotoSerifKR-Regular.otf", "Noto Serif KR", extra=True),
+    PackagedFont("manimgx_fonts", "NotoEmoji[wght].ttf", "Noto Emoji", extra=True),
+)
+# Han characters take the forms of the font tried first: the language's own.
+_HAN_FIRST = {"ja": "Noto Serif JP", "ko": "Noto Serif KR", "zh": "Noto Serif SC", "zh-cn": "Noto Serif SC",
+              "zh-sg": "Noto Serif SC", "zh-hans": "Noto Serif SC", "zh-tw": "Noto Serif TC",
+              "zh-hk": "Noto Serif TC", "zh-mo": "Noto Serif TC", "zh-hant": "Noto Serif TC"}
+# Scripts the extra brings; for any other, a deck adds a font of its own.
+EXTRA_SCRIPTS = {"Hani", "Hira", "Kana", "Hang", "Bopo", "Thai", "Beng", "Taml", "Telu", "Knda", "Mlym",
+                 "Gujr", "Guru", "Orya", "Sinh", "Khmr", "Laoo", "Mymr", "Ethi", "Geor", "Armn"}
+
+
+@dataclass(frozen=True)
+class FontSet:
+    """What Typst is given: ``paths`` to read fonts from, ``families`` to try after the template's font."""
+
+    paths: tuple[Path, ...]
+    families: tuple[str, ...]
+    deck_fonts: tuple[Path, ...] = ()
+
+    def for_language(self, language: str = "") -> tuple[str, ...]:
+        """The families in the order Typst tries them for text in ``language`` (a BCP 47 tag or "")."""
+        first = _HAN_FIRST.get(language.lower()) or _HAN_FIRST.get(language.lower().split("-")[0])
+        if first not in self.families:
+            return (TEMPLATE_FONT, *self.families)
+        return (TEMPLATE_FONT, first, *(family for family in self.families if family != first))
+
+    def files(self) -> tuple[Path, ...]:
+        """Every font file Typst can use besides its own."""
+        return tuple(sorted(path for folder in self.paths for path in _font_files(folder)))
+
+
+@dataclass(frozen=True)
+class TypstLanguage:
+    """A language tag as Typst's ``text`` takes it: ``lang`` ("zh") and ``region`` ("TW") apart."""
+
+    lang: str
+    region: str | None
+
+
+def typst_language(tag: str) -> TypstLanguage:
+    """``"zh-TW"`` -> lang "zh", region "TW"; "" -> English, as the print was before languages."""
+    parts = (tag or "en").split("-")
+    region = next((part.upper() for part in parts[1:] if len(part) == 2 and part.isalpha()), None)
+    return TypstLanguage(parts[0].lower(), region)
+
+
+def font_set(deck_fonts: Path | None) -> FontSet:
+    """The packaged fonts that are installed, and the deck's ``fonts/`` folder if it has one."""
+    paths: list[Path] = []
+    families: list[str] = []
+    own = tuple(_font_files(deck_fonts)) if deck_fonts is not None and deck_fonts.is_dir() else ()
+    if own:
+        paths.append(deck_fonts)  # type: ignore[arg-type]
+        families.extend(dict.fromkeys(family for path in own for family in font_families(path)))
+    for font in PACKAGED_FONTS:
+        folder = package_folder(font.module)
+        if folder is not None and (folder / font.file).is_file():
+            if folder not in paths:
+                paths.append(folder)
+            families.append(font.family)
+    return FontSet(tuple(paths), tuple(dict.fromkeys(families)), own)
+
+
+def package_folder(module: str) -> Path | None:
+    """Where an installed package's files are, without importing it; None if it is not installed."""
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _font_files(folder: Path) -> Iterable[Path]:
+    return sorted(path for path in folder.iterdir() if path.suffix.lower() in FONT_SUFFIXES and path.is_file())
+
+
+@lru_cache(maxsize=None)
+def font_families(path: Path) -> tuple[str, ...]:
+    """The family names of the fonts in a font file (a collection holds several), as Typst reads them."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    fonts = TTCollection(path, lazy=True).fonts if path.suffix.lower() in (".ttc", ".otc") else [
+        TTFont(path, lazy=True, fontNumber=0)]
+    names = []
+    for font in fonts:
+        name = font["name"]
+        names.append(str(name.getBestFamilyName() or name.getDebugName(1) or path.stem))
+    return tuple(names)
+
+
+@lru_cache(maxsize=None)
+def file_coverage(path: Path) -> frozenset[int]:
+    """The code points a font file (every font of a collection) has glyphs for, from its cmap."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    if path.suffix.lower() in (".ttc", ".otc"):
+        fonts = TTCollection(path, lazy=True).fonts
+    else:
+        fonts = [TTFont(path, lazy=True)]
+    covered: set[int] = set()
+    for font in fonts:
+        covered.update(font.getBestCmap() or {})
+    return frozenset(covered)
+
+
+def uncovered(chars: Iterable[str], fonts: FontSet) -> set[str]:
+    """The characters of ``chars`` that no font Typst is given has a glyph for.
+
+    The fonts' cmaps are read in the order Typst tries them, and only until
+    every character is found: a Latin deck reads one.
+    """
+    missing = {char for char in chars if not char.isspace()}
+    own = {font.family: font for font in PACKAGED_FONTS}
+    first = [package_folder(own[family].module) / own[family].file  # type: ignore[operator]
+             for family in fonts.families if family in own]
+    rest = (coverage for path in fonts.files() if path not in first for coverage in [file_coverage(path)])
+    for coverage in _chain(_typst_coverages(), (file_coverage(path) for path in (*fonts.deck_fonts, *first)),
+                           rest):
+        missing = {char for char in missing if ord(char) not in coverage}
+        if not missing:
+            break
+    return missing
+
+
+def _chain(*sources: Iterable[frozenset[int]]) -> Iterable[frozenset[int]]:
+    for source in sources:
+        yield from source
+
+
+_TYPST_FONTS: list[frozenset[int]] = []  # the cmaps of Typst's own fonts read so far, in its order
+_TYPST_SCAN: list[int] = [0]  # where in Typst's library the search for the next font goes on
+
+
+def _typst_coverages() -> Iterable[frozenset[int]]:
+    """The cmaps of the fonts Typst ships (Libertinus Serif first), read as they are asked for.
+
+    Typst embeds its fonts in its library as OpenType files; each begins with
+    the ``OTTO`` tag and its table directory says how long it is.
+    """
+    yield from list(_TYPST_FONTS)
+    library = package_folder("typst")
+    if library is None or _TYPST_SCAN[0] < 0:
+        return
+    for binary in sorted(library.glob("_typst*"))[:1]:
+        with binary.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            start = data.find(b"OTTO", _TYPST_SCAN[0])
+            while start >= 0:
+                _TYPST_SCAN[0] = start + 4
+                font = _embedded_font(data, start)
+                coverage = _font_coverage(font) if font is not None else None
+                if coverage is not None and coverage not in _TYPST_FONTS:
+                    _TYPST_FONTS.append(coverage)
+                    yield coverage
+                start = data.find(b"OTTO", start + 4)
+    _TYPST_SCAN[0] = -1
+
+
+def _font_coverage(font: bytes) -> frozenset[int] | None:
+    from fontTools.ttLib import TTFont
+
+    try:
+        return frozenset(TTFont(io.BytesIO(font), lazy=True).getBestCmap() or {})
+    except Exception:  # a stray "OTTO" in the library, not a font
+        return None
+
+
+def _embedded_font(data: mmap.mmap, start: int) -> bytes | None:
+    """The OpenType font at ``start`` (its length from its table directory), or None if it is none."""
+    tables = int.from_bytes(data[start + 4:start + 6], "big")
+    if not 4 <= tables <= 64:
+        return None
+    directory = data[start + 12:start + 12 + 16 * tables]
+    tags = {directory[16 * i:16 * i + 4] for i in range(tables)}
+    if not {b"cmap", b"name"} <= tags:
+        return None
+    end = max(int.from_bytes(directory[16 * i + 8:16 * i + 12], "big")
+              + int.from_bytes(directory[16 * i + 12:16 * i + 16], "big") for i in range(tables))
+    return bytes(data[start:start + end]) if start + end <= len(data) else None
