@@ -201,3 +201,14 @@ def test_typsts_own_fonts_are_read():
     """Libertinus Serif's cmap is read from Typst's library: Latin, Cyrillic and Hebrew, not Han."""
     assert fonts.uncovered(set("Aжא"), fonts.FontSet((), ())) == set()
     assert fonts.uncovered(set("日"), fonts.FontSet((), ())) == {"日"}
+
+
+def test_text_in_fallback_fonts_is_measured_not_proven():
+    """The fitting proof counts widths the probe measured in the deck's font stack; a character
+    whose width hangs on shaping or on a fallback font (Han, kana, Hangul, Hebrew, Arabic,
+    Devanagari, emoji) leaves its face to be measured, so no such face can be clipped unseen."""
+    from factdeck.builders.printing.fitting import measurable
+
+    for char in "日にカ한אاनः🌍":
+        assert not measurable(char), char
+    assert all(measurable(char) for char in "Aжλ")
