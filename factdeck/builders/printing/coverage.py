@@ -47,17 +47,24 @@ def printed_texts(deck: Deck) -> Iterator[PrintedText]:
 
 def check_coverage(deck: Deck, fonts: FontSet, log: ProblemLog) -> int:
     """Warn at each field holding characters no font has; how many fields did."""
-    texts = list(printed_texts(deck))
-    missing = uncovered(set("".join(text.text for text in texts)), fonts)
+    missing = uncovered(_characters(deck), fonts)
     if not missing:
         return 0
     fields = 0
-    for printed in texts:
+    for printed in printed_texts(deck):
         chars = [char for char in dict.fromkeys(printed.text) if char in missing]
         if chars:
             fields += 1
             log.warning(printed.position, _message(printed.what, chars, fonts), printed.card_id)
     return fields
+
+
+def _characters(deck: Deck) -> set[str]:
+    """Every distinct character of the printed texts: one string, so set() runs at C speed."""
+    texts = [text for card in deck.cards for text in (*card.texts().values(), card.note)]
+    texts += [getattr(source, field) for source in deck.sources.values() for field in ("author", "title", "year")]
+    texts += {card.deck for card in deck.cards}
+    return set("\n".join(texts))
 
 
 def _message(what: str, chars: list[str], fonts: FontSet) -> str:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import mmap
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -160,16 +160,19 @@ def file_coverage(path: Path) -> frozenset[int]:
 def uncovered(chars: Iterable[str], fonts: FontSet) -> set[str]:
     """The characters of ``chars`` that no font Typst is given has a glyph for.
 
-    The fonts' cmaps are read in the order Typst tries them, and only until
+    The fonts' cmaps are read in the order Typst tries them (Libertinus Serif,
+    the deck's and the packaged fonts, then Typst's others), and only until
     every character is found: a Latin deck reads one.
     """
     missing = {char for char in chars if not char.isspace()}
     own = {font.family: font for font in PACKAGED_FONTS}
-    first = [package_folder(own[family].module) / own[family].file  # type: ignore[operator]
-             for family in fonts.families if family in own]
-    rest = (coverage for path in fonts.files() if path not in first for coverage in [file_coverage(path)])
-    for coverage in _chain(_typst_coverages(), (file_coverage(path) for path in (*fonts.deck_fonts, *first)),
-                           rest):
+    listed = [*fonts.deck_fonts, *(package_folder(own[family].module) / own[family].file  # type: ignore[operator]
+                                   for family in fonts.families if family in own)]
+    coverages = _chain((cmap() for family, cmap in _typst_fonts() if family.startswith(TEMPLATE_FONT)),
+                       (file_coverage(path) for path in listed),
+                       (cmap() for family, cmap in _typst_fonts() if not family.startswith(TEMPLATE_FONT)),
+                       (file_coverage(path) for path in fonts.files() if path not in listed))
+    for coverage in coverages:
         missing = {char for char in missing if ord(char) not in coverage}
         if not missing:
             break
@@ -181,41 +184,55 @@ def _chain(*sources: Iterable[frozenset[int]]) -> Iterable[frozenset[int]]:
         yield from source
 
 
-_TYPST_FONTS: list[frozenset[int]] = []  # the cmaps of Typst's own fonts read so far, in its order
-_TYPST_SCAN: list[int] = [0]  # where in Typst's library the search for the next font goes on
+_TYPST_FONTS: list[tuple[str, bytes]] = []  # Typst's own fonts found so far, in its order
+_TYPST_SCAN = [0]  # where in Typst's library the search for the next one goes on; -1 when done
 
 
-def _typst_coverages() -> Iterable[frozenset[int]]:
-    """The cmaps of the fonts Typst ships (Libertinus Serif first), read as they are asked for.
+def _typst_fonts() -> Iterable[tuple[str, Callable[[], frozenset[int]]]]:
+    """Typst's own fonts, each family and a way to read its cmap, found only as far as they are asked for.
 
-    Typst embeds its fonts in its library as OpenType files; each begins with
-    the ``OTTO`` tag and its table directory says how long it is.
+    Typst embeds them in its library as OpenType files; each begins with the
+    ``OTTO`` tag and its table directory says how long it is.
     """
-    yield from list(_TYPST_FONTS)
-    library = package_folder("typst")
-    if library is None or _TYPST_SCAN[0] < 0:
-        return
-    for binary in sorted(library.glob("_typst*"))[:1]:
-        with binary.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            start = data.find(b"OTTO", _TYPST_SCAN[0])
-            while start >= 0:
-                _TYPST_SCAN[0] = start + 4
-                font = _embedded_font(data, start)
-                coverage = _font_coverage(font) if font is not None else None
-                if coverage is not None and coverage not in _TYPST_FONTS:
-                    _TYPST_FONTS.append(coverage)
-                    yield coverage
-                start = data.find(b"OTTO", start + 4)
-    _TYPST_SCAN[0] = -1
+    index = 0
+    while True:
+        if index == len(_TYPST_FONTS) and not _find_next_typst_font():
+            return
+        family, font = _TYPST_FONTS[index]
+        yield family, lambda font=font: _font_coverage(font)  # type: ignore[misc]
+        index += 1
 
 
-def _font_coverage(font: bytes) -> frozenset[int] | None:
+def _find_next_typst_font() -> bool:
     from fontTools.ttLib import TTFont
 
-    try:
-        return frozenset(TTFont(io.BytesIO(font), lazy=True).getBestCmap() or {})
-    except Exception:  # a stray "OTTO" in the library, not a font
-        return None
+    library = package_folder("typst")
+    binaries = sorted(library.glob("_typst*")) if library is not None else []
+    if _TYPST_SCAN[0] < 0 or not binaries:
+        return False
+    with binaries[0].open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        start = data.find(b"OTTO", _TYPST_SCAN[0])
+        while start >= 0:
+            _TYPST_SCAN[0] = start + 4
+            font = _embedded_font(data, start)
+            if font is not None and all(font != known for _, known in _TYPST_FONTS):
+                try:
+                    family = str(TTFont(io.BytesIO(font), lazy=True)["name"].getDebugName(1))
+                except Exception:  # a stray "OTTO" in the library, not a font
+                    family = ""
+                if family:
+                    _TYPST_FONTS.append((family, font))
+                    return True
+            start = data.find(b"OTTO", start + 4)
+    _TYPST_SCAN[0] = -1
+    return False
+
+
+@lru_cache(maxsize=None)
+def _font_coverage(font: bytes) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(io.BytesIO(font), lazy=True).getBestCmap() or {})
 
 
 def _embedded_font(data: mmap.mmap, start: int) -> bytes | None:
