@@ -49,15 +49,15 @@ class PdfBuilder(Builder):
 
     def write(self, deck: Deck, target: Path) -> str:
         progress = self.options.progress
+        progress.stage("pdf: writing the layout")
+        layout = self.layout(deck)
+        chunks = pdf_chunks.chunks_of(layout)
+        if len(chunks) > 1:  # the workers' server starts up while the fonts are checked and the probe runs
+            pdf_chunks.start_workers_server()
         progress.stage("pdf: checking the fonts")
         fonts = self.fonts(deck)
         if check_coverage(deck, fonts, self.options.log) and self.options.strict:
             self.options.log.raise_if_errors(strict=True)  # before typesetting: nothing is written
-        progress.stage("pdf: writing the layout")
-        layout = self.layout(deck)
-        chunks = pdf_chunks.chunks_of(layout)
-        if len(chunks) > 1:  # the workers' server starts up while the probe runs
-            pdf_chunks.start_workers_server()
         extents = self.text_extents(deck, layout)
         if len(chunks) == 1:  # one compile here: no worker to start
             with tempfile.TemporaryDirectory() as root:
