@@ -212,3 +212,23 @@ def test_text_in_fallback_fonts_is_measured_not_proven():
     for char in "日にカ한אاनः🌍":
         assert not measurable(char), char
     assert all(measurable(char) for char in "Aжλ")
+
+
+def test_a_file_in_fonts_that_is_no_font_is_an_error_not_a_traceback(case, run_cli):
+    cards = case("minimal")
+    (cards / "fonts").mkdir()
+    (cards / "fonts" / "Broken.ttf").write_bytes(b"not a font at all")
+    result = run_cli(cards, "--out", "out", "--only", "pdf")
+    assert result.code == 1
+    assert result.err.startswith("cards/fonts/Broken.ttf: not a font factdeck can read (")
+    assert "remove it or replace it with a .ttf or .otf" in result.err and "Traceback" not in result.err
+    assert not Path("out").exists() or not list(Path("out").iterdir())
+
+
+def test_without_typsts_own_fonts_the_check_says_so_rather_than_warn_of_every_letter(case, run_cli,
+                                                                                  monkeypatch):
+    monkeypatch.setattr(fonts, "_TYPST_FONTS", [])
+    monkeypatch.setattr(fonts, "_find_next_typst_font", lambda: False)
+    result = run_cli(case("minimal"), "--out", "out", "--only", "pdf", "--strict")
+    assert result.code == 0, result.err
+    assert "factdeck: note: the fonts Typst ships were not found in its library" in result.err

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ...errors import FactdeckError, Position, Problem
+
 TEMPLATE_FONT = "Libertinus Serif"  # the deck's own face, shipped inside Typst
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 EXTRA = "pip install 'factdeck[fonts]'"
@@ -128,33 +130,48 @@ def _font_files(folder: Path) -> Iterable[Path]:
     return sorted(path for path in folder.iterdir() if path.suffix.lower() in FONT_SUFFIXES and path.is_file())
 
 
-@lru_cache(maxsize=None)
 def font_families(path: Path) -> tuple[str, ...]:
     """The family names of the fonts in a font file (a collection holds several), as Typst reads them."""
-    from fontTools.ttLib import TTCollection, TTFont
+    return _read_font_file(path, *_stamp(path))[0]
 
-    fonts = TTCollection(path, lazy=True).fonts if path.suffix.lower() in (".ttc", ".otc") else [
-        TTFont(path, lazy=True, fontNumber=0)]
-    names = []
-    for font in fonts:
-        name = font["name"]
-        names.append(str(name.getBestFamilyName() or name.getDebugName(1) or path.stem))
-    return tuple(names)
+
+def file_coverage(path: Path) -> frozenset[int]:
+    """The code points a font file (every font of a collection) has glyphs for, from its cmap."""
+    return _read_font_file(path, *_stamp(path))[1]
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    """What tells a font file changed (``--watch`` rebuilds with the deck's fonts as they are now)."""
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size
 
 
 @lru_cache(maxsize=None)
-def file_coverage(path: Path) -> frozenset[int]:
-    """The code points a font file (every font of a collection) has glyphs for, from its cmap."""
+def _read_font_file(path: Path, mtime: int, size: int) -> tuple[tuple[str, ...], frozenset[int]]:
     from fontTools.ttLib import TTCollection, TTFont
 
-    if path.suffix.lower() in (".ttc", ".otc"):
-        fonts = TTCollection(path, lazy=True).fonts
-    else:
-        fonts = [TTFont(path, lazy=True)]
-    covered: set[int] = set()
-    for font in fonts:
-        covered.update(font.getBestCmap() or {})
-    return frozenset(covered)
+    try:
+        fonts = TTCollection(path, lazy=True).fonts if path.suffix.lower() in (".ttc", ".otc") else [
+            TTFont(path, lazy=True)]
+        names = tuple(str(font["name"].getBestFamilyName() or path.stem) for font in fonts)
+        covered = frozenset(code for font in fonts for code in font.getBestCmap() or {})
+    except Exception as error:  # fontTools raises many kinds on a file that is not a font
+        raise FactdeckError([Problem(Position(_shown(path)), f"not a font factdeck can read ({error}); "
+                                                             "remove it or replace it with a .ttf or .otf")])
+    return names, covered
+
+
+def _shown(path: Path) -> str:
+    """``path`` as messages show it: relative to the working folder where it is inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def typst_fonts_found() -> bool:
+    """Whether the fonts Typst ships could be found in its library (see :func:`_typst_fonts`)."""
+    return next(iter(_typst_fonts()), None) is not None
 
 
 def uncovered(chars: Iterable[str], fonts: FontSet) -> set[str]:
