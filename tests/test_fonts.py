@@ -203,15 +203,44 @@ def test_typsts_own_fonts_are_read():
     assert fonts.uncovered(set("日"), fonts.FontSet((), ())) == {"日"}
 
 
-def test_text_in_fallback_fonts_is_measured_not_proven():
-    """The fitting proof counts widths the probe measured in the deck's font stack; a character
-    whose width hangs on shaping or on a fallback font (Han, kana, Hangul, Hebrew, Arabic,
-    Devanagari, emoji) leaves its face to be measured, so no such face can be clipped unseen."""
+def test_text_in_joining_scripts_is_measured_not_proven():
+    """The fitting proof counts widths the probe measured; a character whose width hangs on
+    shaping (Hebrew points, Arabic, Devanagari) or that may be a colour glyph (emoji) leaves its
+    face to be measured, so no such face is clipped unseen. Han, kana and Hangul are proven."""
     from factdeck.builders.printing.fitting import measurable
 
-    for char in "日にカ한אاनः🌍":
+    for char in "אاनः🌍":
         assert not measurable(char), char
-    assert all(measurable(char) for char in "Aжλ")
+    assert all(measurable(char) for char in "Aжλ日にカ한、。")
+
+
+# Japanese with Latin words and CJK punctuation, a piece at a time: the ladder crosses the edge of
+# fitting, so some faces are proven and some measured, and each must print the same either way.
+JAPANESE_PIECES = ["日本語の", "勉強は", "「楽しい」", "です。", "Tokyo", "は", "首都で、", "JR線", "と",
+                   "ひらがな", "カタカナ", "ー", "漢字", "を", "学ぶ。", "2026年", "に", "旅行", "します！"]
+
+
+@needs_extra
+def test_japanese_prints_the_same_whether_proven_or_measured(tmp_path):
+    from test_text_extent import built_twice, measured_faces, write_cards
+
+    texts = ["".join((JAPANESE_PIECES * 12)[:length]) + (" Tokyo" * (length % 3))
+             for length in range(1, 90, 2)]
+    cards = []
+    for index, text in enumerate(texts):
+        cards += [
+            {"id": f"t{index}", "kind": "term", "term": text[:6 + index % 9], "definition": text,
+             "source": "book"},
+            {"id": f"f{index}", "kind": "fact", "question": text, "answer": "はい", "note": text,
+             "source": "book"},
+        ]
+    write_cards(tmp_path / "cards", cards, sources={"book": {"title": "日本語の本"}})
+    settings = tmp_path / "cards" / "deck.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "language: ja\n", encoding="utf-8")
+    proven, measured, source = built_twice(tmp_path / "cards", tmp_path)
+    assert proven == measured
+    slow, faces = measured_faces(source, tmp_path)
+    assert faces // 4 < slow < faces - faces // 4, (slow, faces)
 
 
 def test_a_file_in_fonts_that_is_no_font_is_an_error_not_a_traceback(case, run_cli):
