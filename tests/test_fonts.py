@@ -261,3 +261,10 @@ def test_without_typsts_own_fonts_the_check_says_so_rather_than_warn_of_every_le
     result = run_cli(case("minimal"), "--out", "out", "--only", "pdf", "--strict")
     assert result.code == 0, result.err
     assert "factdeck: note: the fonts Typst ships were not found in its library" in result.err
+
+
+def test_the_fast_cmap_reader_agrees_with_fonttools():
+    from fontTools.ttLib import TTFont
+
+    for path in fonts.font_set(None).files():
+        assert fonts.cmap_codes(TTFont(path, lazy=True)) == frozenset(TTFont(path).getBestCmap()), path

@@ -21,12 +21,18 @@ from __future__ import annotations
 import importlib.util
 import io
 import mmap
+import struct
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import takewhile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ...errors import FactdeckError, Position, Problem
+
+if TYPE_CHECKING:
+    from fontTools.ttLib import TTFont
 
 TEMPLATE_FONT = "Libertinus Serif"  # the deck's own face, shipped inside Typst
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
@@ -154,7 +160,7 @@ def _read_font_file(path: Path, mtime: int, size: int) -> tuple[tuple[str, ...],
         fonts = TTCollection(path, lazy=True).fonts if path.suffix.lower() in (".ttc", ".otc") else [
             TTFont(path, lazy=True)]
         names = tuple(str(font["name"].getBestFamilyName() or path.stem) for font in fonts)
-        covered = frozenset(code for font in fonts for code in font.getBestCmap() or {})
+        covered = frozenset(code for font in fonts for code in cmap_codes(font))
     except Exception as error:  # fontTools raises many kinds on a file that is not a font
         raise FactdeckError([Problem(Position(_shown(path)), f"not a font factdeck can read ({error}); "
                                                              "remove it or replace it with a .ttf or .otf")])
@@ -185,9 +191,12 @@ def uncovered(chars: Iterable[str], fonts: FontSet) -> set[str]:
     own = {font.family: font for font in PACKAGED_FONTS}
     listed = [*fonts.deck_fonts, *(package_folder(own[family].module) / own[family].file  # type: ignore[operator]
                                    for family in fonts.families if family in own)]
-    coverages = _chain((cmap() for family, cmap in _typst_fonts() if family.startswith(TEMPLATE_FONT)),
+    # Libertinus Serif comes first in Typst's library: only as far as it goes is the library searched
+    # before the listed fonts (any of its styles found later is still read, in the third part).
+    template = takewhile(lambda font: font[0].startswith(TEMPLATE_FONT), _typst_fonts())
+    coverages = _chain((cmap() for _, cmap in template),
                        (file_coverage(path) for path in listed),
-                       (cmap() for family, cmap in _typst_fonts() if not family.startswith(TEMPLATE_FONT)),
+                       (cmap() for _, cmap in _typst_fonts()),  # read once: the first part's are cached
                        (file_coverage(path) for path in fonts.files() if path not in listed))
     for coverage in coverages:
         missing = {char for char in missing if ord(char) not in coverage}
@@ -249,7 +258,26 @@ def _find_next_typst_font() -> bool:
 def _font_coverage(font: bytes) -> frozenset[int]:
     from fontTools.ttLib import TTFont
 
-    return frozenset(TTFont(io.BytesIO(font), lazy=True).getBestCmap() or {})
+    return cmap_codes(TTFont(io.BytesIO(font), lazy=True))
+
+
+def cmap_codes(font: TTFont) -> frozenset[int]:
+    """The code points ``font``'s cmap maps to a glyph.
+
+    A CJK font maps tens of thousands, and fontTools builds a dictionary entry
+    for each (0.3 s for Noto Serif JP): its format 12 subtable, a list of ranges,
+    is read directly instead; any other cmap goes through fontTools.
+    """
+    raw = font.reader["cmap"] if font.reader is not None and "cmap" in font.reader else b""
+    for offset in range(4, 4 + 8 * int.from_bytes(raw[2:4], "big"), 8):
+        platform, encoding, start = struct.unpack_from(">HHI", raw, offset)
+        if (platform, encoding) in ((3, 10), (0, 4), (0, 6)) and raw[start:start + 2] == b"\x00\x0c":
+            (groups,) = struct.unpack_from(">I", raw, start + 12)
+            codes: set[int] = set()
+            for first, last, glyph in struct.iter_unpack(">III", raw[start + 16:start + 16 + 12 * groups]):
+                codes.update(range(first, last + 1))
+            return frozenset(codes)
+    return frozenset(font.getBestCmap() or {})
 
 
 def _embedded_font(data: mmap.mmap, start: int) -> bytes | None:
