@@ -268,3 +268,15 @@ def test_the_fast_cmap_reader_agrees_with_fonttools():
 
     for path in fonts.font_set(None).files():
         assert fonts.cmap_codes(TTFont(path, lazy=True)) == frozenset(TTFont(path).getBestCmap()), path
+
+
+def test_typsts_own_fonts_read_without_fonttools_agree_with_it():
+    from io import BytesIO
+
+    from fontTools.ttLib import TTFont
+
+    assert fonts.typst_fonts_found()
+    list(fonts._typst_fonts())  # every one found
+    assert [family for family, _ in fonts._TYPST_FONTS].count(fonts.TEMPLATE_FONT) >= 4
+    for _, font in fonts._TYPST_FONTS:
+        assert fonts._font_coverage(font) == frozenset(TTFont(BytesIO(font)).getBestCmap())
