@@ -26,7 +26,7 @@ from ...errors import FactdeckError, Position, Problem
 from ...model import Deck
 from .. import Builder, register
 from . import chunks as pdf_chunks
-from .coverage import check_coverage, text_direction
+from .coverage import check_coverage, right_to_left_texts, text_direction
 from .fonts import FontSet, font_set, typst_language
 from .layout import Layout, plan
 from .fitting import Probe, TextExtents, probe_for
@@ -111,7 +111,18 @@ class PdfBuilder(Builder):
 
     def fonts(self, deck: Deck) -> FontSet:
         """The fonts Typst is given besides its own: the installed font packages' and the deck's."""
-        return font_set(deck.settings.fonts_folder)
+        return self.scripts(deck)["font_set"]  # type: ignore[return-value]
+
+    def scripts(self, deck: Deck) -> dict[str, object]:
+        """What the templates need to know of the deck's scripts, worked out once a deck (a large
+        one's source is rendered chunk by chunk)."""
+        known = self.__dict__.get("_scripts")
+        if known is None or known[0] is not deck:
+            fonts = font_set(deck.settings.fonts_folder)
+            known = self.__dict__["_scripts"] = (deck, {
+                "font_set": fonts, "fonts": fonts.for_language, "rtl": right_to_left_texts(deck),
+                "own_languages": any(card.language for card in deck.cards)})
+        return known[1]
 
     def source(self, deck: Deck, layout: Layout, extents: TextExtents | None, preview: bool = False,
                probe: Probe | None = None) -> str:
@@ -125,7 +136,7 @@ class PdfBuilder(Builder):
             paper_width=layout.paper[0], paper_height=layout.paper[1],
             built=datetime.fromtimestamp(self.options.epoch, timezone.utc), preview=preview,
             extent=extents or (lambda text: "none"), probe=probe,
-            language=typst_language, direction=text_direction, fonts=self.fonts(deck).for_language)
+            language=typst_language, direction=text_direction, **self.scripts(deck))
 
     def text_extents(self, deck: Deck, layout: Layout) -> TextExtents | None:
         """What the template's probe measures of the deck's characters and pairs in the print font.

@@ -106,6 +106,27 @@ def _is_emoji(char: str) -> bool:
     return 0x1F000 <= ord(char) <= 0x1FAFF or 0x2600 <= ord(char) <= 0x27BF
 
 
+def right_to_left_texts(deck: Deck) -> frozenset[str]:
+    """The texts a face shows as its main text or note that run right to left (see :func:`text_direction`).
+
+    A face's main text is a field, or for a quote's front the quotation in
+    quotation marks, for its back the speaker, date and setting on their lines.
+    """
+    if max(_characters(deck), default=" ") < _FIRST_RTL:  # the common case, in one pass at C speed
+        return frozenset()
+    found = set()
+    for card in deck.cards:
+        texts = card.texts()
+        candidates = [*texts.values(), card.note]
+        if "quote" in texts:
+            candidates += [f"“{texts['quote']}”", "\n".join(t for t in (texts["by"], texts["date"], texts["context"]) if t)]
+        found.update(text for text in candidates if text and max(text) >= _FIRST_RTL and text_direction(text) == "rtl")
+    return frozenset(found)
+
+
+_FIRST_RTL = "\u0590"  # the first right-to-left letters (Hebrew); below them every letter runs left to right
+
+
 def text_direction(text: str) -> str:
     """``"rtl"`` when the first letter with a direction is Hebrew, Arabic or like them; else ``"ltr"``.
 
