@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
-from factdeck.builders.anki import NOTE_TYPES
 from factdeck.pipeline import read_deck
 
 IF_NEWER = 0  # ImportAnkiPackageUpdateCondition: update notes and note types only when newer
@@ -40,7 +39,7 @@ def test_every_card_renders_with_its_fields_and_source(root, build, collection):
     log = import_package(collection, build(cards))
 
     assert len(log.new) == len(deck.cards) == collection.note_count() == 5
-    expected_cards = sum(len(NOTE_TYPES[card.kind].cards) for card in deck.cards)
+    expected_cards = sum(len(card.DIRECTIONS) for card in deck.cards)
     assert collection.card_count() == expected_cards == 7
     for card_id in collection.find_cards(""):
         card = collection.get_card(card_id)

@@ -166,3 +166,121 @@ def test_gap_fillers_really_are_absent_from_the_sources(source_texts: dict[str, 
     # Keeps GAP_FILLERS honest: a word the sources do use may appear on a card.
     used = [w for w in GAP_FILLERS if any(w in text.lower() for text in source_texts.values())]
     assert used == []
+
+
+# ---------------------------------------------------------------- written for a student (issue 18)
+
+# How the cards name each source when they must (a dispute, an author's judgement).
+SOURCE_NAMES = {"fiveable": "Fiveable", "revision-cards": "revision cards",
+                "archive-exhibit": "archive exhibit", "chubarov": "Chubarov", "keefe-2009": "Keefe"}
+# The only cards whose prompts may name a source: a disputed point (the card gives every
+# version with its source) or a card about that author's own judgement or argument.
+DISPUTED, JUDGEMENT = "disputed", "judgement"
+# The sides a student is asked from; a kind not listed here counts every text as a prompt.
+PROMPT_FIELDS = {"term": ("term", "definition"), "date": ("date", "event"), "quote": ("quote",),
+                 "figure": ("measure",), "fact": ("question",)}
+# Talk about the scraped copies of the pages rather than about the history.
+ABOUT_THE_COPIES = re.compile(r"\bsaved (?:page|text|copy)|\bthe page\b|\bscrap|\bmissing\b"
+                              r"|\bleaves? out\b|\bnot (?:named|given|filled)\b|\bgaps?\b", re.IGNORECASE)
+# Facts the deck covers, pinned so that a rewrite cannot quietly drop one.
+COVERED = (
+    "November 1927", "1928", "1929", "1932-33", "1934", "1937", "1953", "1960", "1963",
+    "August 11, 1918", "March 25, 1932", "April 9, 1932", "February 1931", "After 1932",
+    "250 percent", "330 percent", "twenty percent", "ninety-seven percent", "one million",
+    "five million", "7 million", "17 million", "26 million", "38.7 million", "11.5 million",
+    "24 million", "forty percent", "less than a quarter", "50 percent", "18 percent", "at least 100",
+    "fifty or a hundred years", "ten years", "doubled", "thousands",
+    "Bukharin", "Rykov", "Ordzhonikidze", "Feigin", "Kiselev", "Novosibirsk", "Penza", "Lenin",
+    "Magnitogorsk", "Novokuznetsk", "Ford", "General Electric", "Moscow-Volga Canal", "NKVD",
+    "Urals", "Siberia", "Ukraine", "Kazakhstan", "Shabkov", "Behind the Urals", "Alan Wood",
+    "Kenez", "Churchill", "Dizzy with success", "Second Revolution", "pyrrhic", "internal passports",
+    "kolkhozy", "sovkhozy", "kulak", "machine-tractor stations", "Motor Tractor Stations",
+    "procurement", "socialist competition", "New Economic Policy", "revolution from above",
+    "incalculable", "monstrous", "Bolshevik", "proletariat", "self-defense", "centralization",
+    "nationalized", "trade unions", "zeal", "literacy", "urbanization", "famine", "livestock",
+    "workstock", "private plot", "raw materials", "confiscat", "propaganda", "forced labor",
+    "labor camps", "purge", "informants", "pollution", "absenteeism", "consumer goods", "housing",
+    "heavy industry", "light industry", "quality", "secret police", "grain", "import",
+)
+# The seeds' quotations, by their opening words: each is a quote card.
+QUOTATIONS = ("Do you want our socialist fatherland", "If you do not want this", "We are fifty or a hundred",
+              "It is time to put an end", "It was a terrible struggle", "socialist transformation of",
+              "Collectivisation was, in effect", "‘planning’ was reduced", "treason when economists",
+              "But then – if we are going", "But then, after all", "Semi-trained workers",
+              "the size of the pay envelope")
+
+
+def _prompts(card: Card) -> list[str]:
+    texts = card.texts()
+    return [texts[name] for name in PROMPT_FIELDS.get(card.kind, tuple(texts)) if texts.get(name)]
+
+
+def _answers(card: Card) -> list[str]:
+    asked = PROMPT_FIELDS.get(card.kind, ())
+    return [text for name, text in card.texts().items() if name not in asked and text]
+
+
+def _named_sources(text: str) -> set[str]:
+    return {key for key, name in SOURCE_NAMES.items()
+            if re.search(rf"\b{re.escape(name)}\b", text, re.IGNORECASE)}
+
+
+def test_every_source_has_the_name_cards_call_it_by(deck: Deck) -> None:
+    assert sorted(SOURCE_NAMES) == sorted(deck.sources)
+
+
+def test_a_prompt_names_a_source_only_for_a_dispute_or_a_judgement(deck: Deck) -> None:
+    # The citation prints on the answer side; a prompt asks about the history itself.
+    naming = [f"{_where(c)}: {text!r}" for c in deck.cards for text in _prompts(c)
+              if (_named_sources(text) or "according to" in text.lower())
+              and not {DISPUTED, JUDGEMENT} & set(c.tags)]
+    assert naming == [], "\n".join(naming)
+
+
+def test_according_to_is_only_on_disputed_or_judgement_cards(deck: Deck) -> None:
+    found = [_where(c) for c in deck.cards for text in _all_text(c)
+             if "according to" in text.lower() and not {DISPUTED, JUDGEMENT} & set(c.tags)]
+    assert found == []
+
+
+def test_a_disputed_card_gives_each_version_with_its_source(deck: Deck) -> None:
+    disputed = [c for c in deck.cards if DISPUTED in c.tags]
+    assert disputed
+    one_sided = [_where(c) for c in disputed
+                 if len(_named_sources(" ".join(_answers(c))) & {s.key for s in c.sources}) < 2]
+    assert one_sided == []
+
+
+def test_a_judgement_card_names_whose_judgement_it_is(deck: Deck) -> None:
+    unnamed = [_where(c) for c in deck.cards if JUDGEMENT in c.tags
+               and not _named_sources(" ".join(_prompts(c))) & {s.key for s in c.sources}]
+    assert unnamed == []
+
+
+def test_no_card_talks_about_the_copies_of_its_sources(deck: Deck) -> None:
+    talk = [f"{_where(c)}: {m.group()!r}" for c in deck.cards for text in _all_text(c)
+            for m in ABOUT_THE_COPIES.finditer(text)]
+    assert talk == [], "\n".join(talk)
+
+
+def test_dates_hold_only_the_date(deck: Deck) -> None:
+    dates = [(c, c.texts().get("date", "")) for c in deck.cards]
+    unclean = [f"{_where(c)}: {date!r}" for c, date in dates
+               if date and (_named_sources(date) or re.search(r"[()\[\]]", date))]
+    assert unclean == []
+
+
+def test_a_citation_shows_only_what_the_page_gives(deck: Deck) -> None:
+    shown = [(s.key, value) for s in deck.sources.values() for value in (s.title, s.author, s.site, s.year)]
+    assert [(key, value) for key, value in shown if ABOUT_THE_COPIES.search(value)] == []
+
+
+@pytest.mark.parametrize("fact", COVERED)
+def test_the_deck_covers_the_fact(deck: Deck, fact: str) -> None:
+    texts = (_collapse(text).lower() for c in deck.cards for text in _all_text(c))
+    assert any(fact.lower() in text for text in texts), f"no card covers {fact!r}"
+
+
+def test_every_seed_quotation_is_a_quote_card(deck: Deck) -> None:
+    quotes = [c.quote for c in deck.cards if isinstance(c, QuoteCard)]
+    assert [q for q in QUOTATIONS if not any(quote.startswith(q) for quote in quotes)] == []

@@ -83,7 +83,8 @@ def face_chars(pdf_path: Path, page: int, text: str) -> list[dict]:
     """The characters of the face on ``page`` showing ``text`` on one line, left to right on the page."""
     with pdfplumber.open(pdf_path) as pdf:
         width = pdf.pages[page].width
-        chars = [c for c in pdf.pages[page].chars if c["text"].strip()]
+        # Not the scale bar's caption (4.5 pt), which has more letters than a face's line.
+        chars = [c for c in pdf.pages[page].chars if c["text"].strip() and c["size"] > 5]
     letters = set(text) - {" "}
     # Faces stand in three columns: the line is where most of the text's letters are.
     groups: dict[tuple[int, int], list[dict]] = defaultdict(list)
@@ -280,3 +281,37 @@ def test_typsts_own_fonts_read_without_fonttools_agree_with_it():
     assert [family for family, _ in fonts._TYPST_FONTS].count(fonts.TEMPLATE_FONT) >= 4
     for _, font in fonts._TYPST_FONTS:
         assert fonts._font_coverage(font) == frozenset(TTFont(BytesIO(font)).getBestCmap())
+
+
+@needs_extra
+def test_the_timeline_is_set_in_the_decks_language_and_fonts(tmp_path, run_cli):
+    from card_folders import write_cards
+
+    cards = [{"id": "meiji", "kind": "date", "event": "明治維新", "date": "1868", "source": "book"}]
+    write_cards(tmp_path / "cards", cards, language="zh-TW")
+    result = run_cli(tmp_path / "cards", "--out", tmp_path / "out", "--only", "timeline", "--strict")
+    assert result.code == 0, result.err
+    assert printed(tmp_path / "out" / "minimal-timeline.pdf")["明"] == {"NotoSerifTC"}  # not JP, tried first else
+
+
+def test_the_fitting_probe_is_set_in_the_cards_language_and_fonts(tmp_path):
+    """The probe measures in what the faces are set in: the same language and script fonts, in order."""
+    from card_folders import write_cards
+    from factdeck.builders import BuildOptions, load_builder
+    from factdeck.builders.printing.fitting import probe_for
+    from factdeck.pipeline import read_deck
+    from factdeck.templating import make_environment
+
+    cards = [{"id": "han", "kind": "term", "term": "語", "definition": "言葉", "source": "book"}]
+    deck, log = read_deck(write_cards(tmp_path / "cards", cards, language="zh-TW"))
+    builder = load_builder("pdf")(make_environment(None), BuildOptions(epoch=1700000000, log=log))
+    layout = builder.layout(deck)
+
+    def settings(source: str) -> list[str]:
+        return [line for line in source.splitlines() if line.startswith("#show: body => context")]
+
+    in_probe = settings(builder.probe_source(deck, layout, probe_for(["語"])))
+    assert in_probe == settings(builder.source(deck, layout, None))
+    assert 'lang: "zh", region: "TW"' in in_probe[0]
+    if HAS_EXTRA:
+        assert 'with-script-fonts(text.font, ("Noto Serif TC", ' in in_probe[0]  # its Han forms first

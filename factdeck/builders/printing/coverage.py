@@ -34,7 +34,7 @@ def printed_texts(deck: Deck) -> Iterator[PrintedText]:
     """Every text of the deck a printed face shows, with its field's position."""
     for name in dict.fromkeys(card.deck for card in deck.cards):
         yield PrintedText(name, deck.settings.position, "deck name")
-    for card in deck.cards:
+    for card in {card.id: card for card in deck.cards}.values():  # a printed cloze is a card per deletion
         for field, text in (*card.texts().items(), ("note", card.note)):
             if text:
                 yield PrintedText(text, card.where(field), f"'{field}'", card.id)
@@ -106,22 +106,10 @@ def _is_emoji(char: str) -> bool:
     return 0x1F000 <= ord(char) <= 0x1FAFF or 0x2600 <= ord(char) <= 0x27BF
 
 
-def right_to_left_texts(deck: Deck) -> frozenset[str]:
-    """The texts a face shows as its main text or note that run right to left (see :func:`text_direction`).
-
-    A face's main text is a field, or for a quote's front the quotation in
-    quotation marks, for its back the speaker, date and setting on their lines.
-    """
-    if max(_characters(deck), default=" ") < _FIRST_RTL:  # the common case, in one pass at C speed
-        return frozenset()
-    found = set()
-    for card in deck.cards:
-        texts = card.texts()
-        candidates = [*texts.values(), card.note]
-        if "quote" in texts:
-            candidates += [f"“{texts['quote']}”", "\n".join(t for t in (texts["by"], texts["date"], texts["context"]) if t)]
-        found.update(text for text in candidates if text and max(text) >= _FIRST_RTL and text_direction(text) == "rtl")
-    return frozenset(found)
+def has_right_to_left_text(deck: Deck) -> bool:
+    """Whether the deck's printed texts hold a right-to-left letter: only then does faces.typ ask
+    :func:`text_direction` which way each face's texts run, so a deck without one is not slowed."""
+    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in _characters(deck) if char >= _FIRST_RTL)
 
 
 _FIRST_RTL = "\u0590"  # the first right-to-left letters (Hebrew); below them every letter runs left to right

@@ -34,7 +34,7 @@ from ...errors import FactdeckError, Position, Problem
 if TYPE_CHECKING:
     from fontTools.ttLib import TTFont
 
-TEMPLATE_FONT = "Libertinus Serif"  # the deck's own face, shipped inside Typst
+TEMPLATE_FONT = "Libertinus Serif"  # style.typ's face, shipped inside Typst: tried first
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 EXTRA = "pip install 'factdeck[fonts]'"
 
@@ -78,11 +78,12 @@ class FontSet:
     deck_fonts: tuple[Path, ...] = ()
 
     def for_language(self, language: str = "") -> tuple[str, ...]:
-        """The families in the order Typst tries them for text in ``language`` (a BCP 47 tag or "")."""
+        """The families in the order Typst tries them, after the print style's own font, for text in
+        ``language`` (a BCP 47 tag or ""): the language's own Han forms first."""
         first = _HAN_FIRST.get(language.lower()) or _HAN_FIRST.get(language.lower().split("-")[0])
         if first not in self.families:
-            return (TEMPLATE_FONT, *self.families)
-        return (TEMPLATE_FONT, first, *(family for family in self.families if family != first))
+            return self.families
+        return (first, *(family for family in self.families if family != first))
 
     def files(self) -> tuple[Path, ...]:
         """Every font file Typst can use besides its own."""
