@@ -37,6 +37,7 @@ FIELD_HELP: dict[str, str] = {
     "note": "Optional text shown on the answer side (e.g. where sources disagree).",
     "language": "Optional language tag (ja, zh-TW, ar) of the printed text: Han forms, line breaking.",
     "tags": "Anki tags: single words, '::' for a hierarchy.",
+    "reverse": "false: asked the first way only (term -> definition, event -> date), not also backwards.",
     "deck": "The subdeck's name, under the root deck.",
     "cards": "The cards of this file.",
     "name": "The root deck's name in Anki.",
@@ -71,6 +72,7 @@ OPTIONAL_TEXT = {"type": ["string", "number", "boolean", "null"]}
 KEY = {"type": ["string", "integer"], "minimum": 0, "pattern": _ecma(ID_PATTERN.pattern)}
 TAG = {"type": ["string", "number"], "pattern": _ecma(TAG_PATTERN.pattern)}
 TAGS = {"anyOf": [TAG, {"type": "array", "items": TAG}, {"type": "null"}]}
+FLAG = {"anyOf": [{"type": "boolean"}, {"type": "string", "pattern": "^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$"}]}
 ANKI_ID = {"anyOf": [{"type": "integer", "minimum": 1, "maximum": MAX_ANKI_ID},
                      {"type": "string", "pattern": "^0*[1-9][0-9]*$"}]}
 
@@ -90,6 +92,8 @@ def _card(kind: str) -> dict[str, Any]:
         "tags": {**TAGS, **_help("tags")},
         "language": {**OPTIONAL_TEXT, **_help("language")},
     }
+    if cls.reversible():
+        properties["reverse"] = {**FLAG, **_help("reverse")}
     properties.update({f.name: {**(TEXT if f.required else OPTIONAL_TEXT), "description": f.help}
                        for f in cls.FIELDS})
     # 'source' is not required: factdeck only warns about a card without one.
@@ -115,6 +119,7 @@ def cards_schema() -> dict[str, Any]:
     return _document("factdeck card file", {
         "type": "object",
         "properties": {"deck": {**TEXT, **_help("deck")}, "tags": {**TAGS, **_help("tags")},
+                       "reverse": {**FLAG, **_help("reverse")},
                        "cards": {"type": "array", "items": {"$ref": "#/definitions/card"}, **_help("cards")}},
         "required": ["deck", "cards"],
         "additionalProperties": False,
