@@ -5,7 +5,9 @@ The layout (which face goes where on which page) comes from
 of up to ``chunks.ONE_COMPILE_SHEETS`` sheets is one Typst document compiled
 here; a larger one is compiled in chunks of whole sheets in worker processes
 and joined (:mod:`.chunks`), so memory stays bounded. Typst runs sealed
-(:mod:`.compiler`): its own fonts only, nothing else to read.
+(:mod:`.compiler`): its own fonts, those of installed font packages and the
+deck's own (:mod:`.fonts`; never the system's), nothing else to read. Before
+typesetting, every printed character is looked up in those fonts (:mod:`.coverage`).
 """
 
 from __future__ import annotations
@@ -27,8 +29,10 @@ from .. import Builder
 from . import chunks
 from .compiler import (PREVIEW_PPI, TEMPLATE, TypstFailure, compile_document, overflows, query, template_problem,
                        typst_compiler, typst_error)
+from .coverage import check_coverage, has_right_to_left_text, text_direction
+from .fonts import FontSet, font_set, typst_language
 from .fitting import Probe, TextExtents, probe_for
-from .kept import (ReadCards, inputs_key, joined_key, load_typeset, probe_key, store_typeset,
+from .kept import (ReadCards, fonts_fingerprint, inputs_key, joined_key, load_typeset, probe_key, store_typeset,
                    templates_fingerprint, typeset_key)
 from .layout import Layout, plan
 
@@ -54,12 +58,16 @@ class PdfBuilder(Builder):
         progress.stage("pdf: writing the layout")
         layout = self.layout(deck)
         parts = chunks.chunks_of(layout, [sum(map(len, _printed_card_texts(card))) for card in deck.cards])
-        if len(parts) > 1:  # the workers' server starts up while the probe runs
+        if len(parts) > 1:  # the workers' server starts up while the fonts are checked and the probe runs
             chunks.start_workers_server()
+        progress.stage("pdf: checking the fonts")
+        fonts = self.fonts(deck)
+        if check_coverage(deck, fonts, self.options.log) and self.options.strict:
+            self.options.log.raise_if_errors(strict=True)  # before typesetting: nothing is written
         probed, extents = self.measure(deck, layout)
         if len(parts) == 1:  # one compile here: no worker to start
             progress.stage(f"pdf: typesetting {len(layout.pages)} pages")
-            result = self.typeset(self.source(deck, layout, extents), format="pdf")
+            result = self.typeset(deck, self.source(deck, layout, extents), format="pdf")
             target.write_bytes(result.pdf)
             self.log_typst_warnings(list(result.warnings))
             too_full = list(result.overflows)
@@ -85,10 +93,14 @@ class PdfBuilder(Builder):
         A chunk the cache holds (the same Typst source) is not compiled again, nor
         rendered again if it was rendered from the same cards, pages and templates.
         """
-        cache, epoch = self.options.cache, self.options.epoch
-        # What every chunk's rendering reads besides its own cards: N of each face's k/N too.
+        cache, epoch, fonts = self.options.cache, self.options.epoch, self.fonts(deck)
+        fonts_used = fonts_fingerprint(fonts)
+        # What every chunk's rendering reads besides its own cards: N of each face's k/N, the deck's
+        # scripts and fonts too.
+        scripts = sorted((name, repr(value)) for name, value in self.scripts(deck).items() if not callable(value))
         shared = (templates_fingerprint(self.env), repr(deck.settings), repr(sorted(deck.sources.items())),
-                  probed, str(epoch), str(len(deck.cards))) if cache.folder is not None else ()
+                  probed, str(epoch), str(len(deck.cards)), repr(scripts), fonts_used) \
+            if cache.folder is not None else ()
         inputs = [inputs_key(shared, part, deck.cards) if shared else "" for part in parts]
         keys = [cache.get_alias(key) if key else "" for key in inputs]  # each chunk's source's, once known
         kept = [load_typeset(cache, key) if key else None for key in keys]  # each chunk's pages, once typeset
@@ -99,8 +111,8 @@ class PdfBuilder(Builder):
                 if kept[index] is not None:
                     continue
                 read = ReadCards(deck.cards, {face.index for page in part.pages for face in page.faces})
-                source = self.source(replace(deck, cards=read), part, extents, cards=read)
-                keys[index] = typeset_key(source, "pdf", epoch)
+                source = self.source(deck, part, extents, read=read)
+                keys[index] = typeset_key(source, "pdf", epoch, fonts_used)
                 if inputs[index] and read.only_own:
                     cache.put_alias(inputs[index], keys[index])
                 kept[index] = load_typeset(cache, keys[index])
@@ -121,7 +133,7 @@ class PdfBuilder(Builder):
 
         pdf = cache.get(joined_key(keys)) if all(kept) else None  # nothing changed: nothing to join
         if pdf is None:
-            with closing(chunks.compile_in_workers(missing(), epoch)) as compiled:
+            with closing(chunks.compile_in_workers(missing(), epoch, fonts.paths)) as compiled:
                 try:  # joined as they come: the chunks before a missing one while it is typeset
                     pdf = chunks.join(result.pdf for result in in_order(compiled))
                 except chunks.WorkerCrash:
@@ -136,14 +148,14 @@ class PdfBuilder(Builder):
         self.log_typst_warnings(warnings)
         return [overflow for result in results for overflow in result.overflows]
 
-    def typeset(self, source: str, format: str) -> chunks.ChunkResult:
-        """``source`` compiled here as ``format`` ("pdf" or "png"), or as the cache kept it."""
-        cache = self.options.cache
-        key = typeset_key(source, format, self.options.epoch)
+    def typeset(self, deck: Deck, source: str, format: str) -> chunks.ChunkResult:
+        """``source`` compiled here as ``format`` ("pdf" or "png") with the deck's fonts, or as the cache kept it."""
+        cache, fonts = self.options.cache, self.fonts(deck)
+        key = typeset_key(source, format, self.options.epoch, fonts_fingerprint(fonts))
         result = load_typeset(cache, key)
         if result is None:
             with tempfile.TemporaryDirectory() as root:
-                compiler = typst_compiler(source, Path(root))
+                compiler = typst_compiler(source, Path(root), fonts.paths)
                 output, warnings = compile_document(compiler, format, self.options.epoch)
                 found = overflows(compiler) if format == "pdf" else []
             result = chunks.ChunkResult(output, tuple(found), tuple(warnings))
@@ -153,22 +165,45 @@ class PdfBuilder(Builder):
     def layout(self, deck: Deck) -> Layout:
         return plan(len(deck.cards), self.options.print)
 
+    def fonts(self, deck: Deck) -> FontSet:
+        """The fonts Typst is given besides its own: the installed font packages' and the deck's."""
+        return self.scripts(deck)["font_set"]  # type: ignore[return-value]
+
+    def scripts(self, deck: Deck) -> dict[str, object]:
+        """What the templates need to know of the deck's languages and scripts (see
+        print/languages.typ), worked out once a deck (a large one's source is rendered chunk by chunk)."""
+        known = self.__dict__.get("_scripts")
+        if known is None or known[0] is not deck:
+            fonts = font_set(deck.settings.fonts_folder)
+            known = self.__dict__["_scripts"] = (deck, {
+                "font_set": fonts, "fonts": fonts.for_language, "language": typst_language,
+                "rtl": has_right_to_left_text(deck), "direction": text_direction,
+                "own_languages": any(card.language for card in deck.cards)})
+        return known[1]
+
     def source(self, deck: Deck, layout: Layout, extents: TextExtents | None, preview: bool = False,
-               cards: Sequence[Card] | None = None) -> str:
-        """The Typst source of the pages of ``layout``; faces keep their numbers in the whole deck."""
-        cards = deck.cards if cards is None else cards
+               read: ReadCards | None = None) -> str:
+        """The Typst source of the pages of ``layout``; faces keep their numbers in the whole deck.
+
+        ``read``, the deck's cards noting which the template reads, stands in for them when given.
+        """
         return self.env.get_template(TEMPLATE).render(
-            deck=deck, cards=cards, layout=layout, total=len(cards),
+            deck=deck if read is None else replace(deck, cards=read), cards=deck.cards if read is None else read,
+            layout=layout,
+            total=len(deck.cards),
             card_width=layout.card[0], card_height=layout.card[1],
             paper_width=layout.paper[0], paper_height=layout.paper[1],
             built=datetime.fromtimestamp(self.options.epoch, timezone.utc), preview=preview,
             extent=extents or (lambda text: "none"),
-            probe=None)  # a user's cards.typ from factdeck 0.1 holds a probe of its own: never taken
+            probe=None,  # a user's cards.typ from factdeck 0.1 holds a probe of its own: never taken
+            **self.scripts(deck))
 
-    def probe_source(self, layout: Layout, probe: Probe) -> str:
-        """The Typst source that measures ``probe``'s characters and pairs in the print style's font."""
+    def probe_source(self, deck: Deck, layout: Layout, probe: Probe) -> str:
+        """The Typst source that measures ``probe``'s characters and pairs in the print style's font,
+        with the deck's language and script fonts, as the cards are set."""
         template = self.env.from_string(PROBE_TEMPLATE.read_text(encoding="utf-8"))
-        return template.render(probe=probe, card_width=layout.card[0], card_height=layout.card[1])
+        return template.render(probe=probe, card_width=layout.card[0], card_height=layout.card[1], deck=deck,
+                               **self.scripts(deck))
 
     def text_extents(self, deck: Deck, layout: Layout) -> TextExtents | None:
         """What probe.typ measures of the deck's characters and pairs in the print font.
@@ -180,13 +215,13 @@ class PdfBuilder(Builder):
 
     def measure(self, deck: Deck, layout: Layout) -> tuple[str, TextExtents | None]:
         """:meth:`text_extents`, and the key of the probe that measured them (which stands for them)."""
-        cache = self.options.cache
-        source = self.probe_source(layout, probe_for(_printed_texts(deck), also=ALWAYS_PROBED))
-        key = probe_key(source)
+        cache, paths = self.options.cache, self.fonts(deck).paths
+        source = self.probe_source(deck, layout, probe_for(_printed_texts(deck), also=ALWAYS_PROBED))
+        key = probe_key(source, fonts_fingerprint(self.fonts(deck)))
         font = cache.get_json(key)
         if not isinstance(font, dict):
             with tempfile.TemporaryDirectory() as root:
-                compiler = typst_compiler(source, Path(root))
+                compiler = typst_compiler(source, Path(root), paths)
                 try:
                     (font,) = query(compiler, FONT_PROBE)
                 except TypstFailure as error:  # the probe's own code is fixed: the style's is at fault
@@ -217,7 +252,7 @@ class PreviewBuilder(PdfBuilder):
         deck = deck.as_printed()
         layout = self.layout(deck)
         source = self.source(deck, layout, self.text_extents(deck, layout), preview=True)
-        target.write_bytes(self.typeset(source, format="png").pdf)  # its warnings are the PDF's: said there
+        target.write_bytes(self.typeset(deck, source, format="png").pdf)  # its warnings are the PDF's: said there
         return f"the first sheet of {self.options.print.paper} paper, front and back, at {PREVIEW_PPI} ppi"
 
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, overload
 from ...cache import Cache, key_of
 from ...model import Card
 from .chunks import ChunkResult
+from .fonts import FontSet
 from .layout import Layout
 
 if TYPE_CHECKING:
@@ -33,9 +34,22 @@ def _versions() -> str:
     return f"typst {metadata.version('typst')}, pypdf {metadata.version('pypdf')}"
 
 
-def typeset_key(source: str, format: str, epoch: int) -> str:
-    """The key of ``source`` typeset as ``format`` ("pdf", "png") at ``epoch``."""
-    return key_of(FORMAT, (_versions(), format, str(epoch), source))
+def fonts_fingerprint(fonts: FontSet) -> str:
+    """The font files Typst is given besides its own, by path, size and change time (hashing a CJK
+    font's megabytes on every build would cost more than most rebuilds)."""
+    files = []
+    for path in fonts.files():
+        try:
+            status = path.stat()
+        except OSError:
+            continue
+        files.append(f"{path}:{status.st_size}:{status.st_mtime_ns}")
+    return "\n".join([*map(str, fonts.paths), *files])
+
+
+def typeset_key(source: str, format: str, epoch: int, fonts: str = "") -> str:
+    """The key of ``source`` typeset as ``format`` ("pdf", "png") at ``epoch`` with ``fonts`` (a fingerprint)."""
+    return key_of(FORMAT, (_versions(), format, str(epoch), fonts, source))
 
 
 def joined_key(chunk_keys: list[str]) -> str:
@@ -43,9 +57,9 @@ def joined_key(chunk_keys: list[str]) -> str:
     return key_of(f"{FORMAT} joined", (_versions(), *chunk_keys))
 
 
-def probe_key(source: str) -> str:
-    """The key of what the fitting probe of this source measured."""
-    return key_of(f"{FORMAT} probe", (_versions(), source))
+def probe_key(source: str, fonts: str = "") -> str:
+    """The key of what the fitting probe of this source measured with ``fonts`` (a fingerprint)."""
+    return key_of(f"{FORMAT} probe", (_versions(), fonts, source))
 
 
 def texts_key(templates: str, card: str, texts: list[str]) -> str:
