@@ -9,10 +9,13 @@ Anki. The files themselves are checked by :class:`~factdeck.media.MediaLibrary`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .media import MediaError, MediaFile, MediaLibrary
-from .readers import FieldReader
-from .yaml_tree import YamlMap
+
+if TYPE_CHECKING:  # the model imports this module: it stays free of the readers
+    from .readers import FieldReader
+    from .yaml_tree import YamlMap
 
 # Each media field and the kind of file it names; image_alt is text about the pictures.
 MEDIA_FIELDS = {"image": "image", "answer_image": "image", "audio": "audio"}

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
+from .card_media import NO_MEDIA, CardMedia
 from .errors import Position
 
 
@@ -46,6 +47,7 @@ class Card:
     position: Position
     tags: tuple[str, ...] = ()
     note: str = ""
+    media: CardMedia = NO_MEDIA  # pictures and sound, on a card of any kind
     # Where each field's value stands, so a message can point at the field, not the card.
     field_positions: Mapping[str, Position] = field(default_factory=dict, compare=False, repr=False)
 
@@ -129,6 +131,7 @@ class DeckSettings:
     note_type_ids: dict[str, int]
     position: Position
     description: str = ""
+    markup: str = "plain"  # or "markdown": card text may hold the subset factdeck/markup.py reads
 
     @property
     def slug(self) -> str:

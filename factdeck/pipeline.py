@@ -10,6 +10,7 @@ from pathlib import Path
 from .errors import FactdeckError, Position, ProblemLog, UsageError, os_error_text
 from .lint import lint_cards
 from .load import display_path, load_yaml_file
+from .media import MediaLibrary
 from .model import Card, Deck
 from .progress import Progress
 from .validate import Validator, check_unique_ids
@@ -57,7 +58,7 @@ def read_deck(cards_dir: Path, strict: bool = False, progress: Progress | None =
                       "file is missing: every cards folder has deck.yaml and sources.yaml")
     if log.errors:
         raise FactdeckError(log.problems)
-    validator = Validator(log)
+    validator = Validator(log, media=MediaLibrary(cards_dir))
     settings = validator.settings(load_yaml_file(cards_dir / SETTINGS_FILE, log))
     sources = validator.sources(load_yaml_file(cards_dir / SOURCES_FILE, log))
     cards: list[Card] = []

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import re
 
+from .card_markup import check_card_markup
+from .card_media import CARD_MEDIA_FIELDS, read_card_media
 from .errors import Position, ProblemLog
 from .load import LoadedFile, YamlList, YamlMap, YamlText, YamlValue
 from .model import CARD_KINDS, COMMON_FIELDS, NOTE_TYPE_ID_ROOM, Card, DeckSettings, Source
+from .markup import MARKUP_STYLES, Role, check
+from .media import MediaLibrary
 from .readers import FieldReader, describe, is_absent, quoted, suggest
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TAG_PATTERN = re.compile(r"^[^\s\"]+$")
 # Spelled out rather than re.IGNORECASE so the JSON Schema (schema.py) can use it as is.
 URL_PATTERN = re.compile(r"^(?:https?|HTTPS?)://\S+$")
-SETTINGS_FIELDS = ("name", "description", "deck_id", "guid_namespace", "note_type_ids")
+SETTINGS_FIELDS = ("name", "description", "deck_id", "guid_namespace", "note_type_ids", "markup")
 SOURCE_FIELDS = ("title", "author", "site", "year", "url", "note", "text_file")
 CARD_FILE_FIELDS = ("deck", "tags", "cards")
 MAX_ANKI_ID = 2**63 - 1
@@ -32,8 +36,10 @@ def _as_id(text: str) -> str:
 class Validator(FieldReader):
     """Turns loaded files into model objects, logging what is wrong."""
 
-    def __init__(self, log: ProblemLog) -> None:
+    def __init__(self, log: ProblemLog, media: MediaLibrary | None = None) -> None:
         super().__init__(log)
+        self.media = media  # None: media fields are read, their files not looked for
+        self.markup = False  # deck.yaml's 'markup: markdown', once read
         # Source keys whose entries are broken, or None when the whole sources
         # file is: their errors are reported there, not again on every citing card.
         self.broken_sources: set[str] | None = set()
@@ -69,13 +75,25 @@ class Validator(FieldReader):
                 type_ids[kind] = self.integer_id(ids_node.get(kind), f"note_type_ids.{kind}", ids_node.position)
             self.check_note_type_ids_apart(ids_node, type_ids)
         description = self.text(node.get("description"), "description")
+        markup = self.markup_style(node)
         if not name or not namespace or deck_id is None or ids_node is None:
             return None
         if any(value is None for value in type_ids.values()):
             return None
         return DeckSettings(name=name, deck_id=deck_id, guid_namespace=namespace,
                             note_type_ids=type_ids, position=node.position,  # type: ignore[arg-type]
-                            description=description)
+                            description=description, markup=markup)
+
+    def markup_style(self, node: YamlMap) -> str:
+        """deck.yaml's ``markup``: how card text is read ("plain" when not given)."""
+        style = self.text(node.get("markup"), "markup") or "plain"
+        if style not in MARKUP_STYLES:
+            self.log.error(node.get("markup").position,  # type: ignore[union-attr]
+                           f"'markup': expected one of {', '.join(MARKUP_STYLES)}, got {quoted(style)}"
+                           f"{suggest(style, MARKUP_STYLES)}")
+            style = "plain"
+        self.markup = style == "markdown"
+        return style
 
     def deck_name(self, node: YamlMap, key: str) -> str:
         """A required Anki deck name; '' when unusable. An empty part ('History::') makes a nameless deck."""
@@ -158,6 +176,10 @@ class Validator(FieldReader):
                 self.log.error(node.get("url").position,  # type: ignore[union-attr]
                                f"'url': expected an http:// or https:// address, got {quoted(values['url'])}")
                 values["url"] = ""
+            if self.markup and values["note"]:
+                problem = check(values["note"], Role.SOURCE)
+                if problem is not None:
+                    self.log.error(node.get("note").position, f"'note': {problem}")  # type: ignore[union-attr]
             text_file = values.pop("text_file")
             del values["title"]
             path = loaded.path.parent / text_file if text_file else None
@@ -227,7 +249,7 @@ class Validator(FieldReader):
                                f"expected one of: {', '.join(CARD_KINDS)}", label)
             return None
         own = kind.TEXT_FIELDS + kind.OPTIONAL_TEXT_FIELDS
-        taken_for = self.record(raw, COMMON_FIELDS + own, f"a {kind_name} card", label,
+        taken_for = self.record(raw, COMMON_FIELDS + CARD_MEDIA_FIELDS + own, f"a {kind_name} card", label,
                                 lambda key: _other_kind_hint(key, kind_name))
         texts = {}
         for name in kind.TEXT_FIELDS:
@@ -236,14 +258,18 @@ class Validator(FieldReader):
             texts[name] = self.text(raw.get(name), name, label, required_at=required)
         texts.update({name: self.text(raw.get(name), name, label) for name in kind.OPTIONAL_TEXT_FIELDS})
         note = self.text(raw.get("note"), "note", label)
+        media = read_card_media(self, self.media, raw, label)
         self.trailing_comments(raw, own + ("note",), label)
         cited = self.cited_sources(raw, sources, label)
         tags = tuple(dict.fromkeys(file_tags + self.tags(raw.get("tags"), label) + (kind_name,)))
-        if not card_id or any(not texts[name] for name in kind.TEXT_FIELDS):
+        if not card_id or any(not texts[name] for name in kind.TEXT_FIELDS) or media is None:
             return None
-        return kind(id=card_id, deck=deck, sources=tuple(cited), position=raw.position,
-                    tags=tags, note=note, **texts,
+        card = kind(id=card_id, deck=deck, sources=tuple(cited), position=raw.position,
+                    tags=tags, note=note, media=media, **texts,
                     field_positions={name: value.position for name, value in raw.entries.items()})
+        if self.markup and not check_card_markup(card, self.log):
+            return None
+        return card
 
     def card_id(self, raw: YamlMap) -> tuple[str, str | None]:
         """The card's id ("" when unusable) and the label its messages carry."""
