@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..model import Card, Deck
-from ..templating import call_macro
+from ..markup import Role
+from ..templating import call_macro, html_text
 from . import Builder, register
+from .text_html import HtmlRows, needs_html
 
 if TYPE_CHECKING:
     import jinja2
@@ -57,7 +59,8 @@ class CsvBuilder(TextBuilder):
     def write(self, deck: Deck, target: Path) -> str:
         namespace = deck.settings.guid_namespace
         # Anki reads these header lines (2.1.55 and later); column numbers count from 1.
-        headers = {"separator": "comma", "html": "false", "notetype": "Basic",
+        html = HtmlRows(self.env, deck.settings.markup == "markdown") if needs_html(deck) else None
+        headers = {"separator": "comma", "html": "false" if html is None else "true", "notetype": "Basic",
                    "columns": ",".join(CSV_COLUMNS),
                    "tags column": CSV_COLUMNS.index("Tags") + 1,
                    "deck column": CSV_COLUMNS.index("Deck") + 1,
@@ -67,7 +70,11 @@ class CsvBuilder(TextBuilder):
             writer = csv.writer(stream, lineterminator="\n")
             for card in deck.cards:
                 front, back = self.sides(card)
-                writer.writerow([front, back, card.note, self.citation(card), " ".join(card.tags), card.deck,
+                note, citation = card.note, self.citation(card)
+                if html is not None:  # media and markup need HTML fields; the text is escaped there
+                    front, back = html.front(card, front), html.back(card, back)
+                    note, citation = html.text(note, Role.NOTE), str(html_text(citation))
+                writer.writerow([front, back, note, citation, " ".join(card.tags), card.deck,
                                  guid(namespace, card)])
         return f"{len(deck.cards)} row{'s' * (len(deck.cards) != 1)} ({', '.join(CSV_COLUMNS)})"
 
