@@ -26,6 +26,8 @@ from .. import Builder, register
 from . import chunks as pdf_chunks
 from .layout import Layout, plan
 from .fitting import Probe, TextExtents, probe_for
+from .pictures import write_pictures
+from .printed_text import PrintedTexts
 
 if TYPE_CHECKING:  # imported where used: ``--check`` must start without Typst or Jinja
     import typst
@@ -53,6 +55,7 @@ class PdfBuilder(Builder):
         extents = self.text_extents(deck, layout)
         if len(chunks) == 1:  # one compile here: no worker to start
             with tempfile.TemporaryDirectory() as root:
+                write_pictures(deck, Path(root))
                 compiler = pdf_chunks.typst_compiler(self.source(deck, layout, extents), Path(root))
                 progress.stage(f"pdf: typesetting {len(layout.pages)} pages")
                 target.write_bytes(self.compile(compiler, format="pdf"))
@@ -110,7 +113,8 @@ class PdfBuilder(Builder):
             card_width=layout.card[0], card_height=layout.card[1],
             paper_width=layout.paper[0], paper_height=layout.paper[1],
             built=datetime.fromtimestamp(self.options.epoch, timezone.utc), preview=preview,
-            extent=extents or (lambda text: "none"), probe=probe)
+            extent=extents or (lambda text: "none"), probe=probe,
+            printed=PrintedTexts(deck.settings.markup == "markdown"))
 
     def text_extents(self, deck: Deck, layout: Layout) -> TextExtents | None:
         """What the template's probe measures of the deck's characters and pairs in the print font.
@@ -170,6 +174,7 @@ class PreviewBuilder(PdfBuilder):
         layout = self.layout(deck)
         with tempfile.TemporaryDirectory() as root:
             source = self.source(deck, layout, self.text_extents(deck, layout), preview=True)
+            write_pictures(deck, Path(root))
             compiler = pdf_chunks.typst_compiler(source, Path(root))
             target.write_bytes(self.compile(compiler, format="png"))
         return f"the first sheet of {self.options.print.paper} paper, front and back, at {PREVIEW_PPI} ppi"
