@@ -32,7 +32,7 @@ from bench.generate import generate  # noqa: E402
 from bench.measure import Runs, load_average, run_process  # noqa: E402
 from bench.report import render  # noqa: E402
 from factdeck.builders import default_formats  # noqa: E402
-from factdeck.pipeline import read_deck  # noqa: E402
+from factdeck.pipeline import BuildRequest, build, read_deck  # noqa: E402
 
 EPOCH = "1700000000"
 
@@ -91,15 +91,16 @@ def measure_size(count: int, work: Path, repeat: int, ankdown: str | None, pdf_u
     cards, markdown = generate(folder, count)
     out = folder / "dist"
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": str(REPO)}
-    python, build = sys.executable, str(REPO / "build.py")
+    python, build_py = sys.executable, str(REPO / "build.py")
     # Typst holds the whole document in memory (some 0.15 GB a thousand cards for
     # ours, 0.11 GB for the floor's): past pdf_up_to both sides leave the PDF out.
     formats = [f for f in default_formats() if f != "pdf" or count <= pdf_up_to]
-    whole = [python, build, str(cards), "--out", str(out), "-q"]
+    whole = [python, build_py, str(cards), "--out", str(out), "-q"]
     if formats != default_formats():
         whole += [arg for name in formats for arg in ("--only", name)]
     # One untimed build: its .apkg is the floor's input, so the floor writes the very same notes.
-    subprocess.run(whole, env=env, check=True)
+    warm = build(BuildRequest(cards, out=out, formats=tuple(formats), epoch=int(EPOCH)))
+    assert warm.exit_code == 0, [problem.format() for problem in warm.problems]
     floor_input = folder / "floor.json"
     write_floor_input(out / "benchmark.apkg", printed_faces(cards), floor_input)
     floor = [python, str(REPO / "bench" / "floor.py"), str(floor_input), str(folder), EPOCH]
@@ -111,13 +112,13 @@ def measure_size(count: int, work: Path, repeat: int, ankdown: str | None, pdf_u
         if "pdf" in formats:
             run_process(floor + [",".join(f if f != "pdf" else "pdf-text" for f in formats)],
                         result.floor_text, env=env, stdout_json=True)
-        run_process([python, build, str(cards), "--out", str(out), "--only", "apkg", "-q"],
+        run_process([python, build_py, str(cards), "--out", str(out), "--only", "apkg", "-q"],
                     result.apkg_only, env=env)
         run_process(floor + ["apkg"], result.floor_apkg, env=env, stdout_json=True)
         if ankdown and result.ankdown is not None:
             run_process([ankdown, "-r", str(markdown), "-p", str(folder / "ankdown.apkg")],
                         result.ankdown, cwd=folder, env=env)
-        run_process([python, build, str(cards), "--check", "-q"], result.check, env=env)
+        run_process([python, build_py, str(cards), "--check", "-q"], result.check, env=env)
         run_process([python, str(REPO / "bench" / "stages.py"), str(cards), str(out), ",".join(formats)],
                     result.stages, env=env, stdout_json=True)
     return result

@@ -10,15 +10,29 @@ from importlib import import_module
 from pathlib import Path
 
 from . import __version__
-from .builders import BUILTIN_FORMATS, BuildOptions, PrintOptions, default_formats, load_builder, write_all
-from .builders.printing.layout import (CARD_SIZES, DUPLEX_MODES, PAPERS, card_size_argument,
-                                    offset_argument, plan)
-from .epoch import build_epoch
-from .errors import FactdeckError, Problem, Severity, UsageError
-from .load import display_path
-from .output import OutputFolder
-from .pipeline import paused_gc, read_deck
-from .progress import Progress, progress_for
+from .builders import builder_names, default_formats
+from .builders.printing.layout import CARD_SIZES, DUPLEX_MODES, PAPERS, parse_card_size, parse_offset, plan
+from .builders.printing.options import PrintOptions
+from .errors import FactdeckError, Problem, Severity, UsageError, display_path
+from .pipeline import BuildRequest, build
+from .progress import progress_for
+
+
+def card_size_argument(text: str) -> str:
+    """``--card-size``: the size as given, once it reads as one."""
+    try:
+        parse_card_size(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text.strip().lower()
+
+
+def offset_argument(text: str) -> tuple[float, float]:
+    """``--back-offset``: ``X,Y`` in mm."""
+    try:
+        return parse_offset(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def parser(builder_names: list[str]) -> argparse.ArgumentParser:
@@ -95,76 +109,51 @@ def main(argv: list[str] | None = None) -> int:
         except FactdeckError as error:
             report(error.problems)
             return error.exit_code
-    argument_parser = parser(sorted(BUILTIN_FORMATS))
+    argument_parser = parser(builder_names())
     args = argument_parser.parse_args(argv)
-    args.print = PrintOptions(args.paper, args.card_size, args.duplex, args.back_offset)
-    try:
-        plan(0, args.print)  # a card too big for the paper is a usage error, found before any work
-    except ValueError as error:
-        argument_parser.error(str(error))
+    request = build_request(args, argument_parser)
     if args.watch:
         from .watch import watch
 
         try:  # a watch on nothing would wait forever
-            if not args.cards.is_dir():
-                raise UsageError("cards folder not found: nothing to watch", display_path(args.cards))
-            templates = template_folder(args)
+            if not request.cards.is_dir():
+                raise UsageError("cards folder not found: nothing to watch", display_path(request.cards))
+            templates = request.template_folder
         except FactdeckError as error:
             report(error.problems)
             return error.exit_code
-        return watch(args.cards, templates, lambda: main_once(args))
-    return main_once(args)
+        return watch(request.cards, templates, lambda: build_and_report(request, args.quiet))
+    return build_and_report(request, args.quiet)
 
 
-def main_once(args: argparse.Namespace) -> int:
-    """One build (or check) with parsed arguments; problems printed, exit code returned."""
+def build_request(args: argparse.Namespace, argument_parser: argparse.ArgumentParser) -> BuildRequest:
+    """The build the arguments ask for; a card too big for the paper is a usage error, found before any work."""
+    printing = PrintOptions(args.paper, args.card_size, args.duplex, args.back_offset)
     try:
-        with paused_gc(), progress_for(args.quiet) as progress:
-            warnings = run(args, progress)
-    except FactdeckError as error:
-        report(error.problems)
-        return error.exit_code
-    report(warnings, quiet=args.quiet)
+        plan(0, printing)
+    except ValueError as error:
+        argument_parser.error(str(error))
+    formats = tuple(args.only or ())
+    if args.preview and not args.check:
+        formats = (*(formats or default_formats()), "preview")
+    return BuildRequest(args.cards, out=args.out, formats=formats, check=args.check, strict=args.strict,
+                        templates=args.templates, print=printing)
+
+
+def build_and_report(request: BuildRequest, quiet: bool) -> int:
+    """One build (or check): what it wrote on stdout, its problems on stderr; the exit code."""
+    with progress_for(quiet) as progress:
+        result = build(request, progress)
+    if result.exit_code != 0:
+        report(list(result.problems))
+        return result.exit_code
+    if not quiet:
+        if request.check:
+            print(f"{display_path(request.cards)}: {result.cards} cards OK")
+        for output in result.outputs:
+            print(f"wrote {display_path(output.target)}: {output.summary}")
+    report(list(result.problems), quiet=quiet)
     return 0
-
-
-def run(args: argparse.Namespace, progress: Progress) -> list[Problem]:
-    deck, log = read_deck(args.cards, strict=args.strict, progress=progress)
-    if args.check:
-        progress.close()
-        if not args.quiet:
-            print(f"{display_path(args.cards)}: {len(deck.cards)} cards OK")
-        return log.problems
-    from .templating import make_environment, template_errors  # ``--check`` starts without Jinja
-
-    env = make_environment(template_folder(args))
-    options = BuildOptions(epoch=build_epoch(args.cards, template_folder(args)), strict=args.strict, log=log,
-                           print=args.print, progress=progress)
-    names = list(dict.fromkeys((args.only or default_formats()) + ["preview"] * args.preview))
-    targets, jobs = [], []
-    with OutputFolder(args.out) as outputs, template_errors():  # all outputs or none
-        for name in names:
-            builder = load_builder(name)(env, options)
-            targets.append(args.out / f"{deck.settings.slug}{builder.suffix}")
-            jobs.append((builder, outputs.temporary(targets[-1])))
-        summaries = list(zip(targets, write_all(deck, jobs)))  # the formats are built side by side
-        log.raise_if_errors(args.strict)  # builders may log problems too (text that cannot fit)
-    progress.close()  # end the progress line before the summary
-    if not args.quiet:
-        for target, summary in summaries:
-            print(f"wrote {display_path(target)}: {summary}")
-    return log.problems
-
-
-def template_folder(args: argparse.Namespace) -> Path:
-    """The user's templates: ``--templates`` or ``templates/`` beside the cards folder.
-
-    A folder named with ``--templates`` must exist: silently building with the
-    defaults would hide a typo.
-    """
-    if args.templates is not None and not args.templates.is_dir():
-        raise UsageError("--templates: not a folder", display_path(args.templates))
-    return args.templates or args.cards.resolve().parent / "templates"
 
 
 def report(problems: list[Problem], quiet: bool = False) -> None:

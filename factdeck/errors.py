@@ -9,6 +9,7 @@ position it came from. Problems are collected, sorted and printed together as
 from __future__ import annotations
 
 import errno
+import os
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
@@ -117,3 +118,14 @@ _OS_ERRORS = {
 def os_error_text(exc: OSError) -> str:
     """A short, plain description of why a file operation failed."""
     return _OS_ERRORS.get(exc.errno or 0) or (exc.strerror or str(exc)).lower()
+
+
+def display_path(path: Path) -> str:
+    """The path as the user would type it: relative to the working folder when possible.
+
+    Links are not followed: a broken link is named as the user sees it.
+    """
+    try:
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
+    except (ValueError, OSError):
+        return str(path)

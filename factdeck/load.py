@@ -10,14 +10,13 @@ author's editor shows.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from .errors import Position, ProblemLog, os_error_text
+from .errors import Position, ProblemLog, display_path, os_error_text
 from .yaml_errors import describe_yaml_error
 from .yaml_tree import DuplicateKey, YamlList, YamlMap, YamlText, YamlValue, TreeBuilder
 
@@ -26,8 +25,7 @@ try:  # libyaml is several times faster and keeps the same marks
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-__all__ = ["DuplicateKey", "LoadedFile", "YamlList", "YamlMap", "YamlText", "YamlValue",
-           "display_path", "load_yaml_file"]
+__all__ = ["DuplicateKey", "LoadedFile", "YamlList", "YamlMap", "YamlText", "YamlValue", "load_yaml_file"]
 
 # A card file of 1 MiB holds some 3,000 cards; the limit keeps a stray huge
 # file (a log, a dump) from costing minutes and gigabytes before it is refused.
@@ -47,17 +45,6 @@ class LoadedFile:
     path: Path
     display: str
     root: YamlValue | None = None
-
-
-def display_path(path: Path) -> str:
-    """The path as the user would type it: relative to the working folder when possible.
-
-    Links are not followed: a broken link is named as the user sees it.
-    """
-    try:
-        return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
-    except (ValueError, OSError):
-        return str(path)
 
 
 def load_yaml_file(path: Path, log: ProblemLog) -> LoadedFile:

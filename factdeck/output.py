@@ -14,7 +14,7 @@ from pathlib import Path
 from types import TracebackType
 
 from .errors import UsageError, os_error_text
-from .load import display_path
+from .errors import display_path
 
 
 class OutputFolder:

@@ -1,17 +1,27 @@
-"""The flow in one place: a cards folder -> a validated :class:`Deck` -> outputs."""
+"""The flow in one place: a cards folder -> a validated :class:`Deck` -> outputs.
+
+:func:`build` is the whole of it, as the command line, ``--watch``, the
+benchmark and the tests run it; :func:`read_deck` and :func:`write_outputs`
+are its two halves.
+"""
 
 from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import FactdeckError, Position, ProblemLog, UsageError, os_error_text
+from .builders import BuildOptions, default_formats, load_builder, write_all
+from .builders.printing.options import PrintOptions
+from .epoch import build_epoch
+from .errors import FactdeckError, Position, Problem, ProblemLog, UsageError, display_path, os_error_text
 from .lint import lint_cards
-from .load import display_path, load_yaml_file
+from .load import load_yaml_file
 from .media import MediaLibrary
 from .model import Card, Deck
+from .output import OutputFolder
 from .progress import Progress
 from .validate import Validator, check_unique_ids
 
@@ -79,6 +89,104 @@ def read_deck(cards_dir: Path, strict: bool = False, progress: Progress | None =
     log.raise_if_errors(strict)
     assert settings is not None  # an invalid settings file has logged an error above
     return Deck(settings=settings, sources=sources, cards=tuple(cards)), log
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """What to build, as the command line's options say it (see ``factdeck --help``)."""
+
+    cards: Path                         # the cards folder: deck.yaml, sources.yaml, card files
+    out: Path = Path("dist")            # the output folder; outputs are replaced all or none
+    formats: tuple[str, ...] = ()       # names in ``builders.BUILDERS``; empty: the default formats
+    check: bool = False                 # validate the cards and write nothing
+    strict: bool = False                # warnings fail the build
+    templates: Path | None = None       # templates overriding the defaults; None: templates/ beside cards
+    print: PrintOptions = field(default_factory=PrintOptions)
+    epoch: int | None = None            # the outputs' timestamp; None: see :func:`epoch.build_epoch`
+
+    @property
+    def template_folder(self) -> Path:
+        """The user's templates: ``templates`` or ``templates/`` beside the cards folder.
+
+        A folder named with ``templates`` must exist: silently building with the
+        defaults would hide a typo.
+        """
+        if self.templates is not None and not self.templates.is_dir():
+            raise UsageError("--templates: not a folder", display_path(self.templates))
+        return self.templates or self.cards.resolve().parent / "templates"
+
+
+@dataclass(frozen=True)
+class OutputSummary:
+    """One file a build wrote."""
+
+    format: str     # the builder's name ("apkg", "pdf", ...)
+    target: Path    # where it now is
+    cards: int      # how many cards it holds
+    summary: str    # the builder's one line for the user ("12 notes, 24 cards ...")
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build did: the files it wrote (none for a check or a failure) and every problem."""
+
+    exit_code: int                          # 0 built or checked, 1 errors in the cards or templates, 2 usage or I/O
+    problems: tuple[Problem, ...] = ()      # unsorted; warnings and notes too when it succeeded
+    cards: int = 0                          # the deck's cards, once read
+    outputs: tuple[OutputSummary, ...] = ()
+
+
+def build(request: BuildRequest, progress: Progress | None = None) -> BuildResult:
+    """Read, validate and build a cards folder, as ``factdeck`` does; never raises for a user's mistake.
+
+    Every problem in the cards, the templates or the output folder comes back in
+    the result with the exit code the command would give; the output folder is
+    then as it was. ``progress`` draws the stages (silent by default). From Python::
+
+        from pathlib import Path
+        from factdeck.pipeline import BuildRequest, build
+
+        result = build(BuildRequest(Path("cards"), out=Path("dist"), formats=("apkg",)))
+        for output in result.outputs:
+            print(output.target, output.summary)
+    """
+    progress = progress or Progress()
+    try:
+        with paused_gc():
+            deck, log = read_deck(request.cards, strict=request.strict, progress=progress)
+            outputs = () if request.check else write_outputs(deck, log, request, progress)
+    except FactdeckError as error:
+        return BuildResult(error.exit_code, tuple(error.problems))
+    finally:
+        progress.close()  # end the progress line before the caller prints
+    return BuildResult(0, tuple(log.problems), len(deck.cards), outputs)
+
+
+def write_outputs(deck: Deck, log: ProblemLog, request: BuildRequest,
+                  progress: Progress | None = None) -> tuple[OutputSummary, ...]:
+    """Build ``request``'s formats of a deck read by :func:`read_deck` into its output folder.
+
+    All outputs or none: raises :class:`FactdeckError` (nothing replaced) when a
+    template or a builder fails, or under ``strict`` when a builder warned.
+    """
+    from .templating import make_environment, template_errors  # ``--check`` starts without Jinja
+
+    templates = request.template_folder
+    env = make_environment(templates)
+    epoch = build_epoch(request.cards, templates) if request.epoch is None else request.epoch
+    options = BuildOptions(epoch=epoch, strict=request.strict, log=log, print=request.print,
+                           progress=progress or Progress())
+    names = list(dict.fromkeys(request.formats or default_formats()))
+    targets, jobs = [], []
+    with OutputFolder(request.out) as outputs, template_errors():  # all outputs or none
+        for name in names:
+            builder = load_builder(name)(env, options)
+            targets.append(request.out / f"{deck.settings.slug}{builder.suffix}")
+            jobs.append((builder, outputs.temporary(targets[-1])))
+        summaries = write_all(deck, jobs)  # the formats are built side by side
+        log.raise_if_errors(request.strict)  # builders may log problems too (text that cannot fit)
+    return tuple(OutputSummary(name, target, len(deck.cards), summary)
+                 for name, target, summary in zip(names, targets, summaries))
 
 
 @contextmanager

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import FactdeckError, Position, Problem, UsageError
-from .load import display_path
+from .errors import display_path
 from .model import CARD_KINDS, slugify
 from .schema import render_schemas
 from .templating import make_environment

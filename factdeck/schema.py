@@ -22,7 +22,7 @@ from typing import Any
 
 from . import __version__
 from .errors import UsageError
-from .load import display_path
+from .errors import display_path
 from .model import CARD_KINDS
 from .validate import ID_PATTERN, MAX_ANKI_ID, SETTINGS_FIELDS, SOURCE_FIELDS, TAG_PATTERN, URL_PATTERN
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup, escape
 
 from .errors import FactdeckError, Position, Problem
-from .load import display_path
+from .errors import display_path
 
 if TYPE_CHECKING:
     import jinja2

@@ -16,7 +16,7 @@ from typing import Any
 
 import watchfiles
 
-from .load import display_path
+from .errors import display_path
 
 Changes = set[tuple[watchfiles.Change, str]]
 YAML_SUFFIXES = (".yaml", ".yml")

@@ -48,17 +48,38 @@ def test_write_all_keeps_the_order_of_its_jobs_and_raises_what_a_builder_raised(
         write_all(deck, [*jobs, (Broken(None, BuildOptions(epoch=0)), tmp_path / "x.txt")])  # type: ignore[arg-type]
 
 
-def test_every_bundled_builder_is_named_in_builtin_formats():
-    """--only's choices and lazy imports come from BUILTIN_FORMATS: a builder left out of it
-    would silently never be built. Import every module of the package and compare."""
+def test_every_bundled_builder_is_in_the_registry_under_its_own_name():
+    """--only's choices and lazy imports come from BUILDERS: a builder left out of it would
+    silently never be built. Import every module of the package and compare."""
     import importlib
+    import inspect
     import pkgutil
 
     import factdeck.builders as package
-    from factdeck.builders import BUILDERS, BUILTIN_FORMATS
+    from factdeck.builders import load_builtin_builders
 
+    classes = set()
     for module in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
-        importlib.import_module(module.name)
-    bundled = {name: cls.__module__.removeprefix(f"{package.__name__}.") for name, cls in BUILDERS.items()
-               if cls.__module__.startswith(package.__name__)}
-    assert bundled == BUILTIN_FORMATS
+        for _, cls in inspect.getmembers(importlib.import_module(module.name), inspect.isclass):
+            if issubclass(cls, Builder) and cls.name and cls.__module__ == module.name:
+                classes.add(cls)
+    assert {cls.name: cls for cls in classes} == load_builtin_builders()
+
+
+def test_a_second_builder_for_a_format_is_refused(monkeypatch):
+    from factdeck.builders import BUILDERS, register
+
+    monkeypatch.setattr("factdeck.builders.BUILDERS", dict(BUILDERS))
+    with pytest.raises(ValueError, match="'pdf' is already registered"):
+        register("pdf", Echo)
+
+
+def test_a_builder_registered_by_module_path_is_imported_when_first_built(monkeypatch):
+    from factdeck.builders import BUILDERS, load_builder, register
+
+    monkeypatch.setattr("factdeck.builders.BUILDERS", dict(BUILDERS))
+    register("echo", f"{__name__}:Echo")
+    assert load_builder("echo") is Echo
+    register("misnamed", f"{__name__}:Echo")
+    with pytest.raises(ValueError, match="builds 'echo', registered as 'misnamed'"):
+        load_builder("misnamed")

@@ -1,7 +1,7 @@
 """Output builders: each turns the model into one file format.
 
 A builder is a short class with a ``name`` (what ``--only`` selects), a file
-``suffix`` and a ``write`` method. Builders never read YAML and never write to
+``suffix`` and a ``write`` method, listed in :data:`BUILDERS`. Builders never read YAML and never write to
 their final path: they write to the temporary path they are handed, and the
 build renames every output into place only when all of them succeeded.
 """
@@ -50,35 +50,48 @@ class Builder:
         raise NotImplementedError
 
 
-BUILDERS: dict[str, type[Builder]] = {}
+# Every format factdeck builds, by name (what ``--only`` selects): its builder class, or
+# where to find it as "module:Class" until it is first used. Named here rather than found
+# by importing, so that ``--check`` and ``--help`` never import genanki, typst or Jinja.
+BUILDERS: dict[str, type[Builder] | str] = {
+    "apkg": f"{__name__}.anki:AnkiBuilder",
+    "csv": f"{__name__}.text:CsvBuilder",
+    "pdf": f"{__name__}.printing.builder:PdfBuilder",
+    "preview": f"{__name__}.printing.builder:PreviewBuilder",
+    "tsv": f"{__name__}.text:TsvBuilder",
+}
 
 
-def register(builder: type[Builder]) -> type[Builder]:
-    """Class decorator adding a builder to the registry; names must be unique."""
-    if builder.name in BUILDERS:
-        raise ValueError(f"a builder named {builder.name!r} is already registered")
-    BUILDERS[builder.name] = builder
-    return builder
+def register(name: str, builder: type[Builder] | str) -> None:
+    """Add a format: its builder class, or ``"module:Class"`` to import on first use.
+
+    Names are unique: a second builder for a format is refused, not a silent swap.
+    """
+    if name in BUILDERS:
+        raise ValueError(f"a builder named {name!r} is already registered")
+    BUILDERS[name] = builder
 
 
-# The bundled formats and the module defining each. Named here rather than found
-# by importing, so that ``--check`` and ``--help`` never import genanki or typst.
-BUILTIN_FORMATS: dict[str, str] = {"apkg": "anki", "csv": "text", "pdf": "printing.builder",
-                                   "preview": "printing.builder", "tsv": "text"}
+def builder_names() -> list[str]:
+    """Every format's name, sorted, without importing any builder."""
+    return sorted(BUILDERS)
 
 
 def load_builder(name: str) -> type[Builder]:
-    """The builder class for a format, importing a bundled one's module on first use."""
-    if name not in BUILDERS:
-        import_module(f"{__name__}.{BUILTIN_FORMATS[name]}")  # registers it
-    return BUILDERS[name]
+    """The builder class for a format, importing its module on first use."""
+    builder = BUILDERS[name]
+    if isinstance(builder, str):
+        module, _, class_name = builder.partition(":")
+        builder = getattr(import_module(module), class_name)
+        if builder.name != name:
+            raise ValueError(f"{module}:{class_name} builds {builder.name!r}, registered as {name!r}")
+        BUILDERS[name] = builder
+    return builder
 
 
 def load_builtin_builders() -> dict[str, type[Builder]]:
-    """Import every bundled builder (each pulls in a heavy library)."""
-    for name in BUILTIN_FORMATS:
-        load_builder(name)
-    return BUILDERS
+    """Every builder class by name, importing each module (each pulls in a heavy library)."""
+    return {name: load_builder(name) for name in builder_names()}
 
 
 def default_formats() -> list[str]:

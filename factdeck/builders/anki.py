@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ..model import CARD_KINDS, Deck, Source
 from ..templating import html_text, render_block
-from . import Builder, register
+from . import Builder
 
 if TYPE_CHECKING:
     import genanki
@@ -64,7 +64,6 @@ def stable_id(*parts: object) -> int:
     return int.from_bytes(digest[:4], "big") >> 1 or 1
 
 
-@register
 class AnkiBuilder(Builder):
     name = "apkg"
     suffix = ".apkg"

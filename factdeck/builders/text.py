@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from ..model import Card, Deck
 from ..markup import Role
 from ..templating import call_macro, html_text
-from . import Builder, register
+from . import Builder
 from .text_html import HtmlRows, needs_html
 
 if TYPE_CHECKING:
@@ -50,7 +50,6 @@ class TextBuilder(Builder):
         return call_macro(self.template, "citation", card.sources).strip()
 
 
-@register
 class CsvBuilder(TextBuilder):
     name = "csv"
     suffix = ".csv"
@@ -79,7 +78,6 @@ class CsvBuilder(TextBuilder):
         return f"{len(deck.cards)} row{'s' * (len(deck.cards) != 1)} ({', '.join(CSV_COLUMNS)})"
 
 
-@register
 class TsvBuilder(TextBuilder):
     name = "tsv"
     suffix = ".tsv"

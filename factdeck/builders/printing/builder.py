@@ -4,15 +4,15 @@ The layout (which face goes where on which page) comes from
 :mod:`.layout`; the look of a face from ``templates/print/``. A deck
 of up to ``chunks.ONE_COMPILE_SHEETS`` sheets is one Typst document compiled
 here; a larger one is compiled in chunks of whole sheets in worker processes
-and joined (:mod:`.chunks`), so memory stays bounded. Typst is given only
-the fonts it ships with (no system fonts) and an empty folder as its root, so
-the PDF is the same on every machine and no card text can reach a file.
+and joined (:mod:`.chunks`), so memory stays bounded. Typst runs sealed
+(:mod:`.compiler`): its own fonts only, nothing else to read.
 """
 
 from __future__ import annotations
 
 import json
 import string
+from importlib import resources
 import tempfile
 from collections.abc import Iterator
 from contextlib import closing
@@ -20,26 +20,28 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ...errors import FactdeckError, Position, Problem
+from ...errors import Position
 from ...model import Deck
-from .. import Builder, register
-from . import chunks as pdf_chunks
-from .layout import Layout, plan
+from .. import Builder
+from . import chunks
+from .compiler import (PREVIEW_PPI, TEMPLATE, compile_document, overflows, template_problem, typst_compiler,
+                       typst_error)
 from .fitting import Probe, TextExtents, probe_for
+from .layout import Layout, plan
 from .pictures import write_pictures
 from .printed_text import PrintedTexts
 
 if TYPE_CHECKING:  # imported where used: ``--check`` must start without Typst or Jinja
     import typst
 
-TEMPLATE = "print/cards.typ"
-PREVIEW_PPI = 80  # enough to read the cards on a screen; it is not for print
-FONT_PROBE = "<factdeck-font>"  # the metadata label of what the template's probe measured
+FONT_PROBE = "<factdeck-font>"  # the metadata label of what probe.typ measured
+# Measures the print style for fitting; inside the package, so no user's template replaces it.
+PROBE_TEMPLATE = resources.files(__package__) / "probe.typ"
+STYLE_TEMPLATE = "print/style.typ"
 # Probed whatever the deck holds: the text templates add around card text ("Source: ", quotes).
 ALWAYS_PROBED = string.printable.strip() + " “”‘’"
 
 
-@register
 class PdfBuilder(Builder):
     name = "pdf"
     suffix = ".pdf"
@@ -49,21 +51,21 @@ class PdfBuilder(Builder):
         progress = self.options.progress
         progress.stage("pdf: writing the layout")
         layout = self.layout(deck)
-        chunks = pdf_chunks.chunks_of(layout)
-        if len(chunks) > 1:  # the workers' server starts up while the probe runs
-            pdf_chunks.start_workers_server()
+        parts = chunks.chunks_of(layout)
+        if len(parts) > 1:  # the workers' server starts up while the probe runs
+            chunks.start_workers_server()
         extents = self.text_extents(deck, layout)
-        if len(chunks) == 1:  # one compile here: no worker to start
+        if len(parts) == 1:  # one compile here: no worker to start
             with tempfile.TemporaryDirectory() as root:
                 write_pictures(deck, Path(root))
-                compiler = pdf_chunks.typst_compiler(self.source(deck, layout, extents), Path(root))
+                compiler = typst_compiler(self.source(deck, layout, extents), Path(root))
                 progress.stage(f"pdf: typesetting {len(layout.pages)} pages")
                 target.write_bytes(self.compile(compiler, format="pdf"))
-                overflows = pdf_chunks.overflows(compiler)
+                too_full = overflows(compiler)
         else:
-            progress.stage(f"pdf: typesetting {len(layout.pages)} pages in {len(chunks)} parts")
-            overflows = self.compile_chunks(deck, chunks, extents, target)
-        for overflow in overflows:  # reported by measured-fit in style.typ when even the smallest size fails
+            progress.stage(f"pdf: typesetting {len(layout.pages)} pages in {len(parts)} parts")
+            too_full = self.compile_chunks(deck, parts, extents, target)
+        for overflow in too_full:  # reported by measured-fit in style.typ when even the smallest size fails
             card = deck.cards[overflow["card"]]
             self.options.log.warning(
                 card.position, f"text does not fit on the {overflow['side']} of the printed card even at "
@@ -75,26 +77,28 @@ class PdfBuilder(Builder):
                 f"({len(layout.pages)} pages, {layout.per_sheet} cards of {layout.card[0]:g} x "
                 f"{layout.card[1]:g} mm a sheet, duplex {opts.duplex})")
 
-    def compile_chunks(self, deck: Deck, chunks: list[Layout], extents: TextExtents | None,
+    def compile_chunks(self, deck: Deck, parts: list[Layout], extents: TextExtents | None,
                        target: Path) -> list[dict[str, object]]:
         """Compile each chunk in a worker process and join their PDFs into ``target``; the overflows."""
-        sources = (self.source(deck, chunk, extents) for chunk in chunks)
+        sources = (self.source(deck, part, extents) for part in parts)
         overflows: list[dict[str, object]] = []
         warnings: list[str] = []
 
-        def pdfs(results: Iterator[pdf_chunks.ChunkResult]) -> Iterator[bytes]:
+        def pdfs(results: Iterator[chunks.ChunkResult]) -> Iterator[bytes]:
             for result in results:
                 if result.error is not None:
-                    raise _typst_error(result.error)
+                    raise typst_error(result.error)
                 overflows.extend(result.overflows)
                 warnings.extend(w for w in result.warnings if w not in warnings)  # each chunk says the same
                 yield result.pdf
 
-        with closing(pdf_chunks.compile_in_workers(sources, self.options.epoch)) as results:
+        with tempfile.TemporaryDirectory() as folder, \
+                closing(chunks.compile_in_workers(sources, self.options.epoch,
+                                                  write_pictures(deck, Path(folder)))) as results:
             try:
-                target.write_bytes(pdf_chunks.join(pdfs(results)))
-            except pdf_chunks.WorkerCrash:
-                raise _template_problem("Typst stopped without finishing the print layout (out of memory?); "
+                target.write_bytes(chunks.join(pdfs(results)))
+            except chunks.WorkerCrash:
+                raise template_problem("Typst stopped without finishing the print layout (out of memory?); "
                                         "try again with fewer cards or more memory") from None
         self.log_typst_warnings(warnings)
         return overflows
@@ -102,57 +106,49 @@ class PdfBuilder(Builder):
     def layout(self, deck: Deck) -> Layout:
         return plan(len(deck.cards), self.options.print)
 
-    def source(self, deck: Deck, layout: Layout, extents: TextExtents | None, preview: bool = False,
-               probe: Probe | None = None) -> str:
-        """The Typst source of the pages of ``layout``; faces keep their numbers in the whole deck.
-
-        With ``probe``, the source instead measures those characters and pairs in the print font.
-        """
+    def source(self, deck: Deck, layout: Layout, extents: TextExtents | None, preview: bool = False) -> str:
+        """The Typst source of the pages of ``layout``; faces keep their numbers in the whole deck."""
         return self.env.get_template(TEMPLATE).render(
             deck=deck, cards=deck.cards, layout=layout, total=len(deck.cards),
             card_width=layout.card[0], card_height=layout.card[1],
             paper_width=layout.paper[0], paper_height=layout.paper[1],
             built=datetime.fromtimestamp(self.options.epoch, timezone.utc), preview=preview,
-            extent=extents or (lambda text: "none"), probe=probe,
-            printed=PrintedTexts(deck.settings.markup == "markdown"))
+            extent=extents or (lambda text: "none"),
+            printed=PrintedTexts(deck.settings.markup == "markdown"),
+            probe=None)  # a user's cards.typ from factdeck 0.1 holds a probe of its own: never taken
+
+    def probe_source(self, layout: Layout, probe: Probe) -> str:
+        """The Typst source that measures ``probe``'s characters and pairs in the print style's font."""
+        template = self.env.from_string(PROBE_TEMPLATE.read_text(encoding="utf-8"))
+        return template.render(probe=probe, card_width=layout.card[0], card_height=layout.card[1])
 
     def text_extents(self, deck: Deck, layout: Layout) -> TextExtents | None:
-        """What the template's probe measures of the deck's characters and pairs in the print font.
+        """What probe.typ measures of the deck's characters and pairs in the print font.
 
-        None, so that every face is measured, when the template has no probe (a
-        copy of ``cards.typ`` from before there was one).
+        None, so that every face is measured, when the style lays a face out
+        taller than its ``main-bound`` adds up (a restyled ``main-content``).
         """
         import typst
 
         probe = probe_for(_printed_texts(deck), also=ALWAYS_PROBED)
         with tempfile.TemporaryDirectory() as root:
-            compiler = pdf_chunks.typst_compiler(self.source(deck, layout, None, probe=probe), Path(root))
+            compiler = typst_compiler(self.probe_source(layout, probe), Path(root))
             try:
-                found = json.loads(compiler.query(FONT_PROBE, field="value", format="json"))
-            except typst.TypstError as error:
-                raise _typst_error(error.message) from None
-        try:
-            (font,) = found
-            return TextExtents(font["widths"], font["line"], font["columns"],
-                               font.get("kerning"), font.get("spaces"))
-        except (ValueError, TypeError, KeyError):
-            self.options.log.note(Position(f"templates/{TEMPLATE}"),
-                                  f"no {FONT_PROBE} found: every printed face is measured to fit it, which is "
-                                  "slower (a copy of the template from an older factdeck?)")
+                (font,) = json.loads(compiler.query(FONT_PROBE, field="value", format="json"))
+            except typst.TypstError as error:  # the probe's own code is fixed: the style's is at fault
+                raise typst_error(error.message, STYLE_TEMPLATE) from None
+        if not font["bounds"]:
+            self.options.log.note(Position(f"templates/{STYLE_TEMPLATE}"),
+                                  "main-content lays a face out taller than main-bound adds up: every printed "
+                                  "face is measured to fit it, which is slower (never wrong)")
             return None
+        return TextExtents(font["widths"], font["line"], font["columns"], font["kerning"], font["spaces"])
 
     def compile(self, compiler: typst.Compiler, format: str) -> bytes:
         """Compile to ``format``; Typst's warnings (say, a font a template names but Typst lacks) are logged."""
-        import typst
-
-        try:
-            output, warnings = compiler.compile_with_warnings(
-                format=format, ppi=PREVIEW_PPI if format == "png" else None, timestamp=self.options.epoch)
-        except typst.TypstError as error:
-            raise _typst_error(error.message) from None
+        output, warnings = compile_document(compiler, format, self.options.epoch)
         if format == "pdf":  # the preview compiles the same templates: say it once
-            self.log_typst_warnings([warning.message for warning in warnings])
-        assert isinstance(output, bytes)
+            self.log_typst_warnings(warnings)
         return output
 
     def log_typst_warnings(self, messages: list[str]) -> None:
@@ -161,7 +157,6 @@ class PdfBuilder(Builder):
             self.options.log.warning(Position(f"templates/{TEMPLATE}"), f"Typst: {message}")
 
 
-@register
 class PreviewBuilder(PdfBuilder):
     """A PNG of the first sheet's front beside its back, made with ``--preview``."""
 
@@ -175,7 +170,7 @@ class PreviewBuilder(PdfBuilder):
         with tempfile.TemporaryDirectory() as root:
             source = self.source(deck, layout, self.text_extents(deck, layout), preview=True)
             write_pictures(deck, Path(root))
-            compiler = pdf_chunks.typst_compiler(source, Path(root))
+            compiler = typst_compiler(source, Path(root))
             target.write_bytes(self.compile(compiler, format="png"))
         return f"the first sheet of {self.options.print.paper} paper, front and back, at {PREVIEW_PPI} ppi"
 
@@ -187,11 +182,3 @@ def _printed_texts(deck: Deck) -> Iterator[str]:
         yield card.note
     for source in deck.sources.values():
         yield from (source.author, source.title, source.year)
-
-
-def _template_problem(message: str) -> FactdeckError:
-    return FactdeckError([Problem(Position(f"templates/{TEMPLATE}"), message)])
-
-
-def _typst_error(message: str) -> FactdeckError:
-    return _template_problem(f"Typst could not compile the print layout: {message}")

@@ -16,7 +16,6 @@ the same chunks give the same bytes.
 from __future__ import annotations
 
 import io
-import json
 import multiprocessing
 import os
 import signal
@@ -30,7 +29,9 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .compiler import overflows, typst_compiler
 from .layout import Layout
+from .pictures import link_pictures
 
 if TYPE_CHECKING:
     import typst
@@ -47,7 +48,6 @@ SHEETS_PER_CHUNK = 40
 # 2k cards both take 1.7 s, but one compile peaks at 345 MB (chunks: 240 MB), and at 3k 520 MB.
 ONE_COMPILE_SHEETS = 120
 WORKERS = min(2, os.cpu_count() or 1)
-OVERFLOW = "<factdeck-overflow>"  # the metadata label measured-fit in style.typ gives a face too full
 
 
 class WorkerCrash(Exception):
@@ -80,25 +80,12 @@ def split(layout: Layout, sheets: int) -> list[Layout]:
             for start in range(0, max(1, len(layout.pages)), size)]
 
 
-def typst_compiler(source: str, root: Path) -> typst.Compiler:
-    """A compiler over ``source`` written into ``root``: Typst's own fonts only, and nothing else to read."""
-    import typst
-
-    main = root / "cards.typ"  # a file, not bytes: the binding's query needs a path
-    main.write_text(source, encoding="utf-8")
-    return typst.Compiler(str(main), root=str(root), font_paths=[], ignore_system_fonts=True)
-
-
-def overflows(compiler: typst.Compiler) -> list[dict[str, object]]:
-    """The faces whose text did not fit, as ``{"card": index, "side": ...}``, from a compiled document."""
-    return json.loads(compiler.query(OVERFLOW, field="value", format="json"))
-
-
-def compile_chunk(source: str, epoch: int) -> ChunkResult:
-    """In a worker: compile one chunk. A Typst error is returned as text, for the parent to report."""
+def compile_chunk(source: str, epoch: int, pictures: Path | None = None) -> ChunkResult:
+    """In a worker: compile one chunk (reading ``pictures``, see pictures.py). A Typst error is returned as text."""
     import typst
 
     with tempfile.TemporaryDirectory() as root:
+        link_pictures(Path(root), pictures)
         compiler = typst_compiler(source, Path(root))
         try:
             # No tags: pypdf cannot join the chunks' structure trees, and dangling ones are worse.
@@ -130,7 +117,7 @@ def start_workers_server() -> None:
         forkserver.ensure_running()
 
 
-def compile_in_workers(sources: Iterable[str], epoch: int) -> Iterator[ChunkResult]:
+def compile_in_workers(sources: Iterable[str], epoch: int, pictures: Path | None = None) -> Iterator[ChunkResult]:
     """Each source compiled in a process of its own, :data:`WORKERS` at a time; the results in order.
 
     ``sources`` is read as the workers take them, so the first chunk is being
@@ -149,7 +136,7 @@ def compile_in_workers(sources: Iterable[str], epoch: int) -> Iterator[ChunkResu
         pool = ProcessPoolExecutor(WORKERS, mp_context=context, initializer=_leave_interrupts_to_parent,
                                    **options)
         try:
-            futures = [pool.submit(compile_chunk, source, epoch) for source in batch]
+            futures = [pool.submit(compile_chunk, source, epoch, pictures) for source in batch]
             for future in futures:
                 yield future.result()
         except BrokenProcessPool as error:

@@ -17,7 +17,6 @@ and fold along the line between them.
 
 from __future__ import annotations
 
-import argparse
 import math
 import re
 from dataclasses import dataclass
@@ -123,23 +122,6 @@ def parse_offset(text: str) -> tuple[float, float]:
     if not all(math.isfinite(v) and abs(v) <= MAX_OFFSET_MM for v in (x, y)):
         raise ValueError(f"an offset must be within ±{MAX_OFFSET_MM:g} mm each way, got {text!r}")
     return x, y
-
-
-def card_size_argument(text: str) -> str:
-    """``--card-size``: the size as given, once it reads as one."""
-    try:
-        parse_card_size(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-    return text.strip().lower()
-
-
-def offset_argument(text: str) -> tuple[float, float]:
-    """``--back-offset``: ``X,Y`` in mm."""
-    try:
-        return parse_offset(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def plan(count: int, options: PrintOptions) -> Layout:
