@@ -114,7 +114,7 @@ class PdfBuilder(Builder):
             paper_width=layout.paper[0], paper_height=layout.paper[1],
             built=datetime.fromtimestamp(self.options.epoch, timezone.utc), preview=preview,
             extent=extents or (lambda text: "none"),
-            printed=PrintedTexts(deck.settings.markup == "markdown"),
+            printed=PrintedTexts.of(deck),
             probe=None)  # a user's cards.typ from factdeck 0.1 holds a probe of its own: never taken
 
     def probe_source(self, layout: Layout, probe: Probe) -> str:
@@ -130,7 +130,7 @@ class PdfBuilder(Builder):
         """
         import typst
 
-        probe = probe_for(_printed_texts(deck), also=ALWAYS_PROBED)
+        probe = probe_for(_printed_texts(deck, PrintedTexts.of(deck)), also=ALWAYS_PROBED)
         with tempfile.TemporaryDirectory() as root:
             compiler = typst_compiler(self.probe_source(layout, probe), Path(root))
             try:
@@ -175,10 +175,10 @@ class PreviewBuilder(PdfBuilder):
         return f"the first sheet of {self.options.print.paper} paper, front and back, at {PREVIEW_PPI} ppi"
 
 
-def _printed_texts(deck: Deck) -> Iterator[str]:
-    """Every text of the deck that a printed face may show."""
+def _printed_texts(deck: Deck, printed: PrintedTexts) -> Iterator[str]:
+    """Every text of the deck that a printed face may show, as it shows it (without its markup)."""
     for card in deck.cards:
-        yield from card.texts().values()
-        yield card.note
+        yield from (printed.shown(card, name) for name in card.texts())
+        yield printed.shown(card, "note")
     for source in deck.sources.values():
         yield from (source.author, source.title, source.year)

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from ...card_markup import field_role
 from ...markup import parse
 from ...markup_render import to_typst
-from ...model import Card
+from ...model import Card, Deck
 from ...templating import typst_string
 
 # WORD JOINER: a format character, which fitting.measurable() refuses, so a text holding
@@ -29,6 +29,11 @@ class PrintedTexts:
 
     def __init__(self, markup: bool) -> None:
         self.markup = markup
+
+    @classmethod
+    def of(cls, deck: Deck) -> PrintedTexts:
+        """The deck's texts as its ``markup`` setting says to read them."""
+        return cls(deck.settings.markup == "markdown")
 
     def text(self, card: Card, name: str) -> str:
         return card.note if name == "note" else card.texts()[name]
