@@ -12,6 +12,7 @@ from factdeck.builders.printing import chunks
 from factdeck.pipeline import BuildRequest, build, read_deck
 from factdeck.templating import make_environment
 from media_files import png
+from test_print_restyled import _bbox, assert_every_face_readable
 
 EPOCH = 1700000000
 WORDS = "Wolf fJord of the “Great Turn” fulfilled: grain, steel! Magnitogorsk’s kolkhoz plan".split()
@@ -92,3 +93,24 @@ def test_pictures_reach_every_chunk_of_a_large_print(tmp_path, monkeypatch):
     assert sorted({size for page in fronts for size in page}) == [(40, 60), (60, 60), (80, 60)]
     assert [len(page) for page in fronts] == [9, 9, 2]
     assert {size for page in backs for size in page} == {(300, 40)} and [len(p) for p in backs] == [9, 9, 2]
+
+
+def test_each_picture_is_inside_its_card_above_its_text(tmp_path):
+    folder = pictured_deck(tmp_path / "cards", 9)
+    result = build(BuildRequest(folder, out=tmp_path / "dist", formats=("pdf",), epoch=EPOCH))
+    assert result.exit_code == 0 and not result.problems, [p.format() for p in result.problems]
+    assert_every_face_readable(result.outputs[0].target, folder)  # every text above its k/N, on its card
+    deck, _ = read_deck(folder)
+    layout = load_builder("pdf")(make_environment(None), BuildOptions(epoch=EPOCH)).layout(deck)
+    with pdfplumber.open(result.outputs[0].target) as pdf:
+        for page_layout, page in zip(layout.pages, pdf.pages):
+            assert len(page.images) == len(page_layout.faces)
+            for face in page_layout.faces:
+                crop = page.crop(_bbox(face.box))
+                (image,) = [i for i in page.images if _inside(i, _bbox(face.box))]
+                main = [w for w in crop.extract_words() if w["text"] in ("Question", "Answer")]
+                assert main and all(image["bottom"] < word["top"] for word in main)
+
+
+def _inside(image: dict, box: tuple[float, float, float, float]) -> bool:
+    return box[0] <= image["x0"] and image["x1"] <= box[2] and box[1] <= image["top"] and image["bottom"] <= box[3]
