@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from markupsafe import Markup
+
 from .errors import ProblemLog
-from .markup import Role, check
+from .markup import Role, check, parse
+from .markup_render import to_html
 from .model import Card
+from .templating import html_text
 
 
 def field_role(kind: type[Card], name: str) -> Role:
@@ -41,3 +45,10 @@ def check_card_markup(card: Card, log: ProblemLog) -> bool:
             log.error(card.where(name), f"'{name}': {problem}", card.id)
             fine = False
     return fine
+
+
+def field_html(card: Card, name: str, text: str, markup: bool) -> Markup:
+    """Field ``name`` of ``card`` (``text``) as Anki field HTML: rendered markup, or escaped plain text."""
+    if not markup:
+        return html_text(text)
+    return to_html(parse(text, field_role(type(card), name)))

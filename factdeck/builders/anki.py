@@ -16,9 +16,11 @@ from itertools import count
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from ..card_markup import field_html
 from ..model import CARD_KINDS, Deck, Source
 from ..templating import html_text, render_block
 from . import Builder
+from .anki_media import MEDIA_FIELDS, MEDIA_TEMPLATE, PackageEntry, media_entries, media_fields
 
 if TYPE_CHECKING:
     import genanki
@@ -36,17 +38,17 @@ class NoteType(NamedTuple):
 
 # The order of ``cards`` is Anki's card ordinal: never reorder, only append.
 NOTE_TYPES: dict[str, NoteType] = {
-    "term": NoteType(1, (
+    "term": NoteType(2, (
         CardTemplate("Term → Definition", "term-to-definition.html"),
         CardTemplate("Definition → Term", "definition-to-term.html"))),
-    "date": NoteType(1, (
+    "date": NoteType(2, (
         CardTemplate("Event → Date", "event-to-date.html"),
         CardTemplate("Date → Event", "date-to-event.html"))),
-    "quote": NoteType(1, (
+    "quote": NoteType(2, (
         CardTemplate("Quote → Who said it", "quote-to-speaker.html"),)),
-    "figure": NoteType(1, (
+    "figure": NoteType(2, (
         CardTemplate("Measure → Figure", "measure-to-figure.html"),)),
-    "fact": NoteType(1, (
+    "fact": NoteType(2, (
         CardTemplate("Question → Answer", "question-to-answer.html"),)),
 }
 SHARED_FIELDS = ("Source", "Note")
@@ -55,7 +57,7 @@ SHARED_FIELDS = ("Source", "Note")
 def field_names(kind: str) -> list[str]:
     """Anki's fields for a kind: the model's text fields, then source and note."""
     cls = CARD_KINDS[kind]
-    return [name.title() for name in cls.TEXT_FIELDS + cls.OPTIONAL_TEXT_FIELDS] + list(SHARED_FIELDS)
+    return [name.title() for name in cls.TEXT_FIELDS + cls.OPTIONAL_TEXT_FIELDS] + list(SHARED_FIELDS + MEDIA_FIELDS)
 
 
 def stable_id(*parts: object) -> int:
@@ -87,17 +89,21 @@ class AnkiBuilder(Builder):
         def citation(sources: tuple[Source, ...]) -> str:
             return template.render(sources=sources).strip()
 
+        markup = settings.markup == "markdown"
+        media_template = self.env.get_template(MEDIA_TEMPLATE)
         progress = self.options.progress
         progress.stage("apkg: making notes", len(deck.cards))
         for card in deck.cards:
             progress.advance()
-            fields = [str(html_text(value)) for value in card.texts().values()]
-            fields += [citation(card.sources), str(html_text(card.note))]
+            fields = [str(field_html(card, name, value, markup)) for name, value in card.texts().items()]
+            fields += [citation(card.sources), str(field_html(card, "note", card.note, markup))]
+            fields += media_fields(media_template, card.media)
             anki_decks[card.deck].add_note(genanki.Note(
                 model=models[card.kind], fields=fields, tags=list(card.tags),
                 guid=genanki.guid_for(settings.guid_namespace, card.id)))
         progress.stage("apkg: writing package")
-        self._write_package(list(anki_decks.values()), target)
+        self._write_package(list(anki_decks.values()), target,
+                            media_entries(file for card in deck.cards for file in card.media.files()))
         cards = sum(len(NOTE_TYPES[c.kind].cards) for c in deck.cards)
         return (f"{len(deck.cards)} note{'s' * (len(deck.cards) != 1)}, {cards} Anki card{'s' * (cards != 1)} "
                 f"in {len(anki_decks)} deck{'s' * (len(anki_decks) != 1)}")
@@ -118,7 +124,7 @@ class AnkiBuilder(Builder):
             fields=[{"name": name} for name in field_names(kind)],
             templates=templates, css=css)
 
-    def _write_package(self, decks: list[genanki.Deck], target: Path) -> None:
+    def _write_package(self, decks: list[genanki.Deck], target: Path, media: list[PackageEntry]) -> None:
         import genanki
 
         epoch = self.options.epoch
@@ -135,9 +141,9 @@ class AnkiBuilder(Builder):
             # genanki's own writer stamps zip entries with the clock; fix them to the epoch.
             stamp = _zip_date(epoch)
             with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as package:
-                for name, data in (("collection.anki2", database.read_bytes()), ("media", b"{}")):
+                for name, data, deflate in [PackageEntry("collection.anki2", database.read_bytes(), True), *media]:
                     info = zipfile.ZipInfo(name, date_time=stamp)
-                    info.compress_type = zipfile.ZIP_DEFLATED
+                    info.compress_type = zipfile.ZIP_DEFLATED if deflate else zipfile.ZIP_STORED
                     info.external_attr = 0o644 << 16
                     # Level 3 deflates twice as fast as the default 6, for a package 7% larger.
                     package.writestr(info, data, compresslevel=3)
