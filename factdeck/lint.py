@@ -12,13 +12,8 @@ from pathlib import Path
 from .errors import ProblemLog
 from .model import Card, QuoteCard, Source, TermCard
 
+# A kind's ANSWER field is what a student has to recall: a long one is hard to review.
 LONG_ANSWER_CHARS = 300
-# The fields a student has to recall, per kind; long ones are hard to review.
-ANSWER_FIELDS = {"term": "definition", "date": "event", "quote": "context", "figure": "figure", "fact": "answer"}
-# The field that says what a card is about: two cards of a kind that agree on
-# it (ignoring case, Unicode forms, punctuation and spacing) ask the same
-# thing. Dates repeat across honest cards, so a date card is known by its event.
-IDENTITY_FIELDS = {"term": "term", "date": "event", "quote": "quote", "figure": "measure", "fact": "question"}
 _PARENTHESES = re.compile(r"\([^)]*\)")
 _CUT_MARKS = re.compile(r"\s*(?:\[…\]|\[\.\.\.\]|…|\.\.\.)\s*")
 _WORDS = re.compile(r"\w+")
@@ -33,7 +28,7 @@ def lint_cards(cards: list[Card], log: ProblemLog) -> None:
     seen_fronts: dict[tuple[str, str], Card] = {}
     source_texts: dict[Path, str | None] = {}
     for card in cards:
-        answer_field = ANSWER_FIELDS[card.kind]
+        answer_field = card.ANSWER
         answer = getattr(card, answer_field)
         if len(answer) > LONG_ANSWER_CHARS:
             log.warning(card.where(answer_field), f"'{answer_field}' is {len(answer)} characters; "
@@ -41,7 +36,9 @@ def lint_cards(cards: list[Card], log: ProblemLog) -> None:
         if isinstance(card, TermCard) and _contains_term(card.definition, card.term):
             log.warning(card.where("definition"), f"the definition contains the term '{card.term}', "
                                        "which gives the answer away on the reverse card", card.id)
-        identity = IDENTITY_FIELDS[card.kind]
+        # Two cards of a kind that agree on their PROMPT (ignoring case, Unicode
+        # forms, punctuation and spacing) ask the same thing.
+        identity = card.PROMPT
         words = _words(getattr(card, identity))
         key = (card.kind, words)
         if words and key in seen_fronts:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import replace
 from typing import Callable, Iterable
 
 from .errors import Position, ProblemLog
@@ -160,3 +161,22 @@ class FieldReader:
                            f"duplicate {noun} {quoted(duplicate.key)} (first given on line "
                            f"{duplicate.first.line}): YAML would silently keep only the last; remove one",
                            card_id)
+
+
+def text_position(lines: list[str], value: YamlText, offset: int) -> Position | None:
+    """Where character ``offset`` of the stripped text of ``value`` stands in its file (as ``lines``).
+
+    Only a scalar written on one line as its text (plain, or quoted without
+    escapes) maps characters to columns one to one; for any other, None: the
+    caller points at the field.
+    """
+    if not 0 < value.position.line <= len(lines):
+        return None
+    written = lines[value.position.line - 1][value.position.column - 1:]
+    offset += len(value.text) - len(value.text.lstrip())
+    if written.startswith(value.text):
+        return replace(value.position, column=value.position.column + offset)
+    quote = written[:1]
+    if quote in ("'", '"') and written[1:].startswith(value.text + quote):
+        return replace(value.position, column=value.position.column + 1 + offset)
+    return None

@@ -17,6 +17,7 @@ from . import __version__
 from .errors import FactdeckError, Position, Problem, UsageError
 from .errors import display_path
 from .model import CARD_KINDS, slugify
+from .note_type_ids import ID_RANGE
 from .schema import render_schemas
 from .templating import make_environment
 
@@ -31,8 +32,6 @@ FILES = {
 }
 WORKFLOW = ".github/workflows/decks.yml"  # from templates/scaffold/decks.yml, see workflow()
 SCHEMA_FOLDER = "schema"
-# genanki's advice for model and deck ids: random in [2^30, 2^31).
-ID_RANGE = (1 << 30, 1 << 31)
 # A kind's note type id grows by one per version (builders/anki.py), so keep kinds far apart.
 ID_SPACING = 1000
 

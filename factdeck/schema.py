@@ -2,8 +2,8 @@
 
 Editors with the YAML language server read them (``# yaml-language-server:
 $schema=...``) to complete field names per kind and flag mistakes as you type.
-They are built from ``CARD_KINDS`` and the validator's field lists, so a field
-added to the model appears here on the next ``factdeck schema``; a test fails
+They are built from ``CARD_KINDS`` (each kind's fields and their help) and the
+file format's field lists in the model, so a field added to the model appears here on the next ``factdeck schema``; a test fails
 while the committed ``schema/`` is stale.
 
 The schemas accept what factdeck accepts, no more and no less where JSON
@@ -22,40 +22,32 @@ from typing import Any
 
 from . import __version__
 from .errors import UsageError
+from .card_media import CARD_MEDIA_FIELDS
+from .card_media import FIELD_HELP as MEDIA_HELP
 from .errors import display_path
-from .model import CARD_KINDS
-from .validate import ID_PATTERN, MAX_ANKI_ID, SETTINGS_FIELDS, SOURCE_FIELDS, TAG_PATTERN, URL_PATTERN
+from .markup import MARKUP_STYLES
+from .model import CARD_KINDS, ID_PATTERN, MAX_ANKI_ID, SETTINGS_FIELDS, SOURCE_FIELDS, TAG_PATTERN, URL_PATTERN
 
 DRAFT = "http://json-schema.org/draft-07/schema#"  # the draft the YAML language server knows best
 SCHEMA_FILES = ("cards.schema.json", "deck.schema.json", "sources.schema.json")
 
-# What each field means, for the editor's hover text. Keyed by field, or by (kind, field)
-# where one name means different things in different kinds.
-FIELD_HELP: dict[str | tuple[str, str], str] = {
+# What each field outside a kind's own means, for the editor's hover text (a kind's
+# own fields carry their help in the model).
+FIELD_HELP: dict[str, str] = {
     "id": "Unique in the deck and never reused: the Anki note's identity. Lowercase letters, digits, hyphens.",
     "kind": "What the card asks; decides its other fields.",
     "source": "A key of sources.yaml, or a list of keys.",
     "note": "Optional text shown on the answer side (e.g. where sources disagree).",
     "tags": "Anki tags: single words, '::' for a hierarchy.",
-    "term": "The term, as the front of the card.",
-    "definition": "Identifies the term without containing it: the card is also asked backwards.",
-    ("date", "date"): "The date as written: \"1928\", \"November 1927\", \"1932-33\".",
-    "event": "The event, specific enough to name its date: asked both ways.",
-    "quote": "The quotation, copied exactly from the source.",
-    "by": "Who said or wrote it, as the source attributes it.",
-    "context": "Where and when, and who reports it.",
-    ("quote", "date"): "Optional: when it was said, as written.",
-    "measure": "What is measured: the front of the card.",
-    "figure": "The value: the back of the card.",
-    "question": "The question: the front of the card.",
-    "answer": "The answer: the back of the card.",
     "deck": "The subdeck's name, under the root deck.",
     "cards": "The cards of this file.",
     "name": "The root deck's name in Anki.",
     "description": "Shown on the deck's overview in Anki.",
     "deck_id": "The deck's fixed id in Anki: never change it once the deck is shared.",
     "guid_namespace": "Note GUIDs come from this and each card's id: never change it.",
-    "note_type_ids": "One fixed note type id per kind: never change them.",
+    "note_type_ids": "One fixed note type id per kind the deck uses: never change them.",
+    "markup": "'markdown': card text may hold *emphasis*, **strong**, `code`, lists and links (README: Rich "
+              "cards); 'plain' (the default): text is shown as written.",
     "title": "The source's title (required).",
     "author": "Who wrote it.",
     "site": "Where it was published.",
@@ -65,8 +57,8 @@ FIELD_HELP: dict[str | tuple[str, str], str] = {
 }
 
 
-def _help(name: str, kind: str = "") -> dict[str, str]:
-    return {"description": FIELD_HELP.get((kind, name)) or FIELD_HELP[name]}
+def _help(name: str) -> dict[str, str]:
+    return {"description": FIELD_HELP[name]}
 
 
 def _ecma(pattern: str) -> str:
@@ -101,11 +93,12 @@ def _card(kind: str) -> dict[str, Any]:
         "note": {**OPTIONAL_TEXT, **_help("note")},
         "tags": {**TAGS, **_help("tags")},
     }
-    properties.update({name: {**TEXT, **_help(name, kind)} for name in cls.TEXT_FIELDS})
-    properties.update({name: {**OPTIONAL_TEXT, **_help(name, kind)} for name in cls.OPTIONAL_TEXT_FIELDS})
+    properties.update({f.name: {**(TEXT if f.required else OPTIONAL_TEXT), "description": f.help}
+                       for f in cls.FIELDS})
+    properties.update({name: {**OPTIONAL_TEXT, "description": MEDIA_HELP[name]} for name in CARD_MEDIA_FIELDS})
     # 'source' is not required: factdeck only warns about a card without one.
     return {"title": f"a {kind} card", "description": cls.DESCRIPTION, "type": "object",
-            "properties": properties, "required": ["id", "kind", *cls.TEXT_FIELDS],
+            "properties": properties, "required": ["id", "kind", *cls.field_names(required=True)],
             "additionalProperties": False}
 
 
@@ -140,10 +133,11 @@ def deck_schema() -> dict[str, Any]:
                   "guid_namespace": {**TEXT, **_help("guid_namespace")},
                   "note_type_ids": {"type": "object", **_help("note_type_ids"),
                                     "properties": {kind: ANKI_ID for kind in CARD_KINDS},
-                                    "required": list(CARD_KINDS), "additionalProperties": False}}
+                                    "additionalProperties": False},
+                  "markup": {"enum": list(MARKUP_STYLES), **_help("markup")}}
     return _document("factdeck deck settings (deck.yaml)", {
         "type": "object", "properties": properties, "additionalProperties": False,
-        "required": [name for name in SETTINGS_FIELDS if name != "description"]})
+        "required": [name for name in SETTINGS_FIELDS if name not in ("description", "markup")]})
 
 
 def sources_schema() -> dict[str, Any]:

@@ -7,24 +7,18 @@ and validation carries on, so one run lists every mistake in the deck.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from .card_markup import check_card_markup
 from .card_media import CARD_MEDIA_FIELDS, read_card_media
 from .errors import Position, ProblemLog
 from .load import LoadedFile, YamlList, YamlMap, YamlText, YamlValue
-from .model import CARD_KINDS, COMMON_FIELDS, NOTE_TYPE_ID_ROOM, Card, DeckSettings, Source
+from .model import (CARD_FILE_FIELDS, CARD_KINDS, COMMON_FIELDS, ID_PATTERN, MAX_ANKI_ID,
+                    SETTINGS_FIELDS, SOURCE_FIELDS, TAG_PATTERN, URL_PATTERN, Card, DeckSettings, Source)
 from .markup import MARKUP_STYLES, Role, check
 from .media import MediaLibrary
-from .readers import FieldReader, describe, is_absent, quoted, suggest
-
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-TAG_PATTERN = re.compile(r"^[^\s\"]+$")
-# Spelled out rather than re.IGNORECASE so the JSON Schema (schema.py) can use it as is.
-URL_PATTERN = re.compile(r"^(?:https?|HTTPS?)://\S+$")
-SETTINGS_FIELDS = ("name", "description", "deck_id", "guid_namespace", "note_type_ids", "markup")
-SOURCE_FIELDS = ("title", "author", "site", "year", "url", "note", "text_file")
-CARD_FILE_FIELDS = ("deck", "tags", "cards")
-MAX_ANKI_ID = 2**63 - 1
+from .note_type_ids import NoteTypeIds, check_apart
+from .readers import FieldReader, describe, is_absent, quoted, suggest, text_position
 
 
 def _as_id(text: str) -> str:
@@ -43,6 +37,10 @@ class Validator(FieldReader):
         # Source keys whose entries are broken, or None when the whole sources
         # file is: their errors are reported there, not again on every citing card.
         self.broken_sources: set[str] | None = set()
+        # deck.yaml's ids, checked against the kinds the cards use (None while deck.yaml is unusable).
+        self.type_ids: NoteTypeIds | None = None
+        self.card_path: Path | None = None
+        self.card_lines: dict[Path, list[str]] = {}  # read again only to point inside a text, on an error
 
     def tags(self, value: YamlValue | None, card_id: str | None = None) -> tuple[str, ...]:
         tags = []
@@ -71,18 +69,20 @@ class Validator(FieldReader):
                                 "a mapping from each kind to its id")
         if ids_node is not None:
             self.record(ids_node, tuple(CARD_KINDS), "note_type_ids")
-            for kind in CARD_KINDS:
+            # Only the kinds written: a kind needs an id once a card uses it (see card()).
+            for kind in (kind for kind in CARD_KINDS if kind in ids_node.entries):
                 type_ids[kind] = self.integer_id(ids_node.get(kind), f"note_type_ids.{kind}", ids_node.position)
-            self.check_note_type_ids_apart(ids_node, type_ids)
+            check_apart(ids_node, type_ids, self.log)
         description = self.text(node.get("description"), "description")
         markup = self.markup_style(node)
-        if not name or not namespace or deck_id is None or ids_node is None:
-            return None
-        if any(value is None for value in type_ids.values()):
+        ids = {kind: type_id for kind, type_id in type_ids.items() if type_id is not None}
+        if ids_node is not None:  # checked against the cards even when the rest of deck.yaml is broken
+            self.type_ids = NoteTypeIds(f"{deck_id or namespace}", type_ids, ids_node.position, self.log)
+        if not name or not namespace or deck_id is None or ids_node is None or len(ids) < len(type_ids):
             return None
         return DeckSettings(name=name, deck_id=deck_id, guid_namespace=namespace,
-                            note_type_ids=type_ids, position=node.position,  # type: ignore[arg-type]
-                            description=description, markup=markup)
+                            note_type_ids=ids, position=node.position, description=description,
+                            markup=markup)
 
     def markup_style(self, node: YamlMap) -> str:
         """deck.yaml's ``markup``: how card text is read ("plain" when not given)."""
@@ -103,32 +103,6 @@ class Validator(FieldReader):
                            f"'{key}': {quoted(name)} has an empty part between '::' separators")
             return ""
         return name
-
-    def check_note_type_ids_apart(self, ids_node: YamlMap, type_ids: dict[str, int | None]) -> None:
-        """Two kinds sharing a note type would make a package Anki refuses to import.
-
-        A kind's later versions take the ids just after its own (builders/anki.py),
-        so ids must also leave room for them.
-        """
-        seen: list[tuple[str, int]] = []
-        for kind, type_id in type_ids.items():
-            if type_id is None:
-                continue
-            if type_id > MAX_ANKI_ID - NOTE_TYPE_ID_ROOM:
-                self.log.error(ids_node.entries[kind].position,
-                               f"'note_type_ids.{kind}': {type_id} leaves no room for later versions; "
-                               f"use an id below {MAX_ANKI_ID - NOTE_TYPE_ID_ROOM}")
-            for other, other_id in seen:
-                if abs(type_id - other_id) < NOTE_TYPE_ID_ROOM:
-                    line = ids_node.entries[other].position.line
-                    self.log.error(ids_node.entries[kind].position,
-                                   f"'note_type_ids.{kind}': {type_id} is "
-                                   f"{'the same id as' if type_id == other_id else 'too close to'} "
-                                   f"'{other}' ({other_id}, line {line}); each kind needs its own id, "
-                                   f"at least {NOTE_TYPE_ID_ROOM} apart (later versions of a note type "
-                                   "use the ids after it)")
-                    break
-            seen.append((kind, type_id))
 
     def integer_id(self, value: YamlValue | None, what: str, where: Position) -> int | None:
         text = self.text(value, what, required_at=where)
@@ -205,6 +179,7 @@ class Validator(FieldReader):
 
     # --- card files ----------------------------------------------------------
     def card_file(self, loaded: LoadedFile, root_deck: str, sources: dict[str, Source]) -> list[Card]:
+        self.card_path = loaded.path
         if loaded.root is None:
             return []
         top = self.mapping(loaded.root, "a card file", Position(loaded.display, 1),
@@ -248,28 +223,47 @@ class Validator(FieldReader):
                                f"unknown kind {quoted(kind_name)}{suggest(kind_name, tuple(CARD_KINDS))}; "
                                f"expected one of: {', '.join(CARD_KINDS)}", label)
             return None
-        own = kind.TEXT_FIELDS + kind.OPTIONAL_TEXT_FIELDS
+        own = kind.field_names()
         taken_for = self.record(raw, COMMON_FIELDS + CARD_MEDIA_FIELDS + own, f"a {kind_name} card", label,
                                 lambda key: _other_kind_hint(key, kind_name))
         texts = {}
-        for name in kind.TEXT_FIELDS:
+        for name in kind.field_names(required=True):
             # An unknown field already said "did you mean 'definition'?": no second message.
             required = None if name in taken_for else raw.position
             texts[name] = self.text(raw.get(name), name, label, required_at=required)
-        texts.update({name: self.text(raw.get(name), name, label) for name in kind.OPTIONAL_TEXT_FIELDS})
+        texts.update({name: self.text(raw.get(name), name, label) for name in kind.field_names(required=False)})
         note = self.text(raw.get("note"), "note", label)
         media = read_card_media(self, self.media, raw, label)
         self.trailing_comments(raw, own + ("note",), label)
         cited = self.cited_sources(raw, sources, label)
         tags = tuple(dict.fromkeys(file_tags + self.tags(raw.get("tags"), label) + (kind_name,)))
-        if not card_id or any(not texts[name] for name in kind.TEXT_FIELDS) or media is None:
+        if self.type_ids is not None:
+            self.type_ids.need(kind_name, raw.get("kind").position)  # type: ignore[union-attr]
+        if not card_id or any(not texts[name] for name in kind.field_names(required=True)) or media is None:
             return None
         card = kind(id=card_id, deck=deck, sources=tuple(cited), position=raw.position,
                     tags=tags, note=note, media=media, **texts,
                     field_positions={name: value.position for name, value in raw.entries.items()})
-        if self.markup and not check_card_markup(card, self.log):
+        problems = card.field_problems()
+        for name, offset, message in problems:
+            value = raw.get(name)
+            where = text_position(self.lines(), value, offset) if isinstance(value, YamlText) else None
+            self.log.error(where or card.where(name), f"'{name}': {message}", label)
+        if problems or self.markup and not check_card_markup(card, self.log):
             return None
         return card
+
+    def lines(self) -> list[str]:
+        """The current card file's lines, as the loader read them ([] if it cannot be read again)."""
+        path = self.card_path
+        if path is None:
+            return []
+        if path not in self.card_lines:
+            try:
+                self.card_lines[path] = path.read_text(encoding="utf-8-sig").splitlines()
+            except (OSError, UnicodeError):
+                self.card_lines[path] = []
+        return self.card_lines[path]
 
     def card_id(self, raw: YamlMap) -> tuple[str, str | None]:
         """The card's id ("" when unusable) and the label its messages carry."""
@@ -309,7 +303,7 @@ class Validator(FieldReader):
 
 def _other_kind_hint(key: str, kind_name: str) -> str:
     for other, cls in CARD_KINDS.items():
-        if other != kind_name and key in cls.TEXT_FIELDS + cls.OPTIONAL_TEXT_FIELDS:
+        if other != kind_name and key in cls.field_names():
             return f" (that is a field of kind '{other}')"
     return ""
 

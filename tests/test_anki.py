@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
-from factdeck.builders.anki import NOTE_TYPES
 from factdeck.pipeline import read_deck
 
 IF_NEWER = 0  # ImportAnkiPackageUpdateCondition: update notes and note types only when newer
@@ -40,7 +39,7 @@ def test_every_card_renders_with_its_fields_and_source(root, build, collection):
     log = import_package(collection, build(cards))
 
     assert len(log.new) == len(deck.cards) == collection.note_count() == 5
-    expected_cards = sum(len(NOTE_TYPES[card.kind].cards) for card in deck.cards)
+    expected_cards = sum(len(card.DIRECTIONS) for card in deck.cards)
     assert collection.card_count() == expected_cards == 7
     for card_id in collection.find_cards(""):
         card = collection.get_card(card_id)
@@ -49,7 +48,7 @@ def test_every_card_renders_with_its_fields_and_source(root, build, collection):
         assert "A Book" in answer  # the cited source's title, on the answer side only
         assert "A Book" not in question
     # Term cards go both ways: the definition is asked on one and answered on the other.
-    term_cards = [collection.get_card(c) for c in collection.find_cards('"note:Term (Minimal) v1"')]
+    term_cards = [collection.get_card(c) for c in collection.find_cards('"note:Term (Minimal) v2"')]
     assert sorted(c.template()["name"] for c in term_cards) == ["Definition → Term", "Term → Definition"]
     asks_definition = next(c for c in term_cards if c.template()["name"] == "Definition → Term")
     assert "A collective farm." in asks_definition.question()
@@ -61,10 +60,10 @@ def test_decks_tags_and_note_type_ids_come_from_config(root, build, collection):
     import_package(collection, build(cards))
     note = collection.get_note(collection.find_notes("Kolkhoz")[0])
     assert sorted(note.tags) == ["basics", "term"]
-    assert note.note_type()["id"] == 1200000001
+    assert note.note_type()["id"] == 1200000002  # version 2 of the term note type
     card = note.cards()[0]
     assert collection.decks.name(card.did) == "Minimal::Basics"
-    figure = collection.get_note(collection.find_notes('"note:Figure (Minimal) v1"')[0])
+    figure = collection.get_note(collection.find_notes('"note:Figure (Minimal) v2"')[0])
     assert figure["Note"] == "The plan had called for only 20 percent."
 
 

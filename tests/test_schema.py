@@ -10,11 +10,11 @@ import jsonschema
 import pytest
 import yaml
 
+from factdeck.card_media import CARD_MEDIA_FIELDS
 from factdeck.errors import FactdeckError
-from factdeck.model import CARD_KINDS, COMMON_FIELDS
+from factdeck.model import CARD_FILE_FIELDS, CARD_KINDS, COMMON_FIELDS, SETTINGS_FIELDS, SOURCE_FIELDS
 from factdeck.pipeline import read_deck
 from factdeck.schema import SCHEMA_FILES, render_schemas
-from factdeck.validate import CARD_FILE_FIELDS, SETTINGS_FIELDS, SOURCE_FIELDS
 
 from conftest import REPO, ROOTS
 
@@ -64,8 +64,8 @@ def test_every_field_of_the_model_and_validator_is_described():
     assert set(cards["properties"]) == set(CARD_FILE_FIELDS)
     for kind, cls in CARD_KINDS.items():
         branch = cards["definitions"][kind]
-        assert set(branch["properties"]) == set(COMMON_FIELDS + cls.TEXT_FIELDS + cls.OPTIONAL_TEXT_FIELDS)
-        assert set(cls.TEXT_FIELDS) <= set(branch["required"])
+        assert set(branch["properties"]) == set(COMMON_FIELDS + CARD_MEDIA_FIELDS + cls.field_names())
+        assert set(cls.field_names(required=True)) <= set(branch["required"])
         assert all(prop["description"] for prop in branch["properties"].values())
     deck = SCHEMAS["deck.schema.json"]
     assert set(deck["properties"]) == set(SETTINGS_FIELDS)

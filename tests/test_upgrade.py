@@ -15,7 +15,7 @@ import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition
 
-from factdeck.builders.anki import NOTE_TYPES, NoteType
+from factdeck.model import CARD_KINDS
 from factdeck.cli import main
 from factdeck.pipeline import read_deck
 
@@ -115,7 +115,7 @@ def test_a_build_newer_than_the_restyling_replaces_it_unless_told_never(user, tm
 
 def test_a_new_note_type_version_is_a_new_note_type_that_merges_cleanly(user, monkeypatch, tmp_path):
     kind = user["kind"]
-    monkeypatch.setitem(NOTE_TYPES, kind, NoteType(NOTE_TYPES[kind].version + 1, NOTE_TYPES[kind].cards))
+    monkeypatch.setattr(CARD_KINDS[kind], "NOTE_TYPE_VERSION", CARD_KINDS[kind].NOTE_TYPE_VERSION + 1)
     package = build(user["cards"], FIRST_EPOCH + 86400, user["out"])
     deck, _ = read_deck(user["cards"])
     col, new_id = user["col"], user["type_id"] + 1
@@ -124,7 +124,7 @@ def test_a_new_note_type_version_is_a_new_note_type_that_merges_cleanly(user, mo
     # Without merging, the new version arrives beside the old one; notes already on the old
     # version are left alone (reported as conflicts), nothing is duplicated.
     log = import_package(col, package)
-    assert col.models.get(new_id)["name"].endswith(f"v{NOTE_TYPES[kind].version}")
+    assert col.models.get(new_id)["name"].endswith(f"v{CARD_KINDS[kind].NOTE_TYPE_VERSION}")
     assert col.get_note(user["note"]).mid == user["type_id"]
     assert len(log.conflicting) == sum(card.kind == kind for card in deck.cards) and len(log.new) == 0
     assert col.note_count() == 5

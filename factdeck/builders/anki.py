@@ -14,10 +14,10 @@ import zipfile
 from functools import lru_cache
 from itertools import count
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from ..card_markup import field_html
-from ..model import CARD_KINDS, Deck, Source
+from ..model import CARD_KINDS, Card, Deck, Source
 from ..templating import html_text, render_block
 from . import Builder
 from .anki_media import MEDIA_FIELDS, MEDIA_TEMPLATE, PackageEntry, media_entries, media_fields
@@ -26,38 +26,13 @@ if TYPE_CHECKING:
     import genanki
 
 
-class CardTemplate(NamedTuple):
-    title: str      # what Anki shows as the card type's name
-    template: str   # the Jinja file under templates/anki/
-
-
-class NoteType(NamedTuple):
-    version: int    # bump when the fields change: a new version is a new note type in Anki
-    cards: tuple[CardTemplate, ...]
-
-
-# The order of ``cards`` is Anki's card ordinal: never reorder, only append.
-NOTE_TYPES: dict[str, NoteType] = {
-    "term": NoteType(2, (
-        CardTemplate("Term → Definition", "term-to-definition.html"),
-        CardTemplate("Definition → Term", "definition-to-term.html"))),
-    "date": NoteType(2, (
-        CardTemplate("Event → Date", "event-to-date.html"),
-        CardTemplate("Date → Event", "date-to-event.html"))),
-    "quote": NoteType(2, (
-        CardTemplate("Quote → Who said it", "quote-to-speaker.html"),)),
-    "figure": NoteType(2, (
-        CardTemplate("Measure → Figure", "measure-to-figure.html"),)),
-    "fact": NoteType(2, (
-        CardTemplate("Question → Answer", "question-to-answer.html"),)),
-}
+# After each kind's own fields (``TextField.anki_name``), in every note type.
 SHARED_FIELDS = ("Source", "Note")
 
 
-def field_names(kind: str) -> list[str]:
-    """Anki's fields for a kind: the model's text fields, then source and note."""
-    cls = CARD_KINDS[kind]
-    return [name.title() for name in cls.TEXT_FIELDS + cls.OPTIONAL_TEXT_FIELDS] + list(SHARED_FIELDS + MEDIA_FIELDS)
+def field_names(kind: type[Card]) -> list[str]:
+    """Anki's fields for a kind: the kind's text fields, then source and note, then its media."""
+    return [f.anki_name for f in kind.FIELDS] + list(SHARED_FIELDS + MEDIA_FIELDS)
 
 
 def stable_id(*parts: object) -> int:
@@ -74,7 +49,9 @@ class AnkiBuilder(Builder):
     def write(self, deck: Deck, target: Path) -> str:
         import genanki  # here, not at the top: ``--check`` must start without it
 
-        models = {kind: self._model(deck, kind, spec) for kind, spec in NOTE_TYPES.items()}
+        # A note type for each kind the cards use (genanki writes only those anyway).
+        used = dict.fromkeys(card.kind for card in deck.cards)
+        models = {kind: self._model(deck, CARD_KINDS[kind]) for kind in used}
         settings = deck.settings
         # Anki shows a deck's description as HTML: it is text like any card's.
         description = str(html_text(settings.description))
@@ -104,25 +81,30 @@ class AnkiBuilder(Builder):
         progress.stage("apkg: writing package")
         self._write_package(list(anki_decks.values()), target,
                             media_entries(file for card in deck.cards for file in card.media.files()))
-        cards = sum(len(NOTE_TYPES[c.kind].cards) for c in deck.cards)
+        cards = sum(card.anki_card_count() for card in deck.cards)
         return (f"{len(deck.cards)} note{'s' * (len(deck.cards) != 1)}, {cards} Anki card{'s' * (cards != 1)} "
                 f"in {len(anki_decks)} deck{'s' * (len(anki_decks) != 1)}")
 
-    def _model(self, deck: Deck, kind: str, spec: NoteType) -> genanki.Model:
+    def _model(self, deck: Deck, kind: type[Card]) -> genanki.Model:
         import genanki
 
         css = self.env.get_template("anki/style.css").render(deck=deck)
+        fields = {f.name: f.anki_name for f in kind.FIELDS}
         templates = []
-        for card in spec.cards:
-            page = self.env.get_template(f"anki/{card.template}")
-            variables = {"deck": deck, "kind": kind, "title": card.title}
+        for direction in kind.DIRECTIONS:
+            page = self.env.get_template(f"anki/{direction.template}")
+            # The Anki field names come from the model, so a template writes {{<< fields.term >>}}.
+            variables = {"deck": deck, "kind": kind.KIND, "title": direction.title, "cue": direction.cue,
+                         "fields": fields, "front": fields[direction.front], "back": fields[direction.back]}
             front, back = (render_block(page, side, variables).strip() for side in ("front", "back"))
-            templates.append({"name": card.title, "qfmt": front, "afmt": back})
+            templates.append({"name": direction.title, "qfmt": front, "afmt": back})
+        version = kind.NOTE_TYPE_VERSION
         return genanki.Model(
-            deck.settings.note_type_ids[kind] + spec.version - 1,
-            f"{kind.title()} ({deck.settings.name}) v{spec.version}",
+            deck.settings.note_type_ids[kind.KIND] + version - 1,
+            f"{kind.KIND.title()} ({deck.settings.name}) v{version}",
             fields=[{"name": name} for name in field_names(kind)],
-            templates=templates, css=css)
+            templates=templates, css=css,
+            model_type=genanki.Model.CLOZE if kind.CLOZE else genanki.Model.FRONT_BACK)
 
     def _write_package(self, decks: list[genanki.Deck], target: Path, media: list[PackageEntry]) -> None:
         import genanki

@@ -7,7 +7,9 @@ made instead of adding duplicates. ``tsv`` is the plainest table there is, one
 card a line, ``front<TAB>back``, with no header, no quoting and no line breaks
 inside a field: what Quizlet's and Mochi's importers take (Anki too).
 
-What the front and back say comes from ``templates/text/card.txt``.
+What the front and back say comes from ``templates/text/card.txt``: its
+``front_<kind>`` and ``back_<kind>`` macros where it has them, else the
+generic ``front`` and ``back``. A cloze note is one row per deletion number.
 """
 
 from __future__ import annotations
@@ -43,8 +45,17 @@ class TextBuilder(Builder):
         return self.env.get_template("text/card.txt")
 
     def sides(self, card: Card) -> tuple[str, str]:
-        return (call_macro(self.template, "front", card).strip(),
-                call_macro(self.template, "back", card).strip())
+        return (call_macro(self.template, self.macro("front", card.kind), card).strip(),
+                call_macro(self.template, self.macro("back", card.kind), card).strip())
+
+    def macro(self, side: str, kind: str) -> str:
+        """The kind's own macro for ``side`` when the template has one, else the generic one."""
+        own = f"{side}_{kind}"
+        return own if hasattr(self.template.module, own) else side
+
+    @staticmethod
+    def rows(deck: Deck) -> list[Card]:
+        return [variant for card in deck.cards for variant in card.variants()]
 
     def citation(self, card: Card) -> str:
         return call_macro(self.template, "citation", card.sources).strip()
@@ -67,7 +78,8 @@ class CsvBuilder(TextBuilder):
         with target.open("w", encoding="utf-8", newline="") as stream:
             stream.writelines(f"#{key}:{value}\n" for key, value in headers.items())
             writer = csv.writer(stream, lineterminator="\n")
-            for card in deck.cards:
+            rows = self.rows(deck)
+            for card in rows:
                 front, back = self.sides(card)
                 note, citation = card.note, self.citation(card)
                 if html is not None:  # media and markup need HTML fields; the text is escaped there
@@ -75,7 +87,7 @@ class CsvBuilder(TextBuilder):
                     note, citation = html.text(note, Role.NOTE), str(html_text(citation))
                 writer.writerow([front, back, note, citation, " ".join(card.tags), card.deck,
                                  guid(namespace, card)])
-        return f"{len(deck.cards)} row{'s' * (len(deck.cards) != 1)} ({', '.join(CSV_COLUMNS)})"
+        return f"{len(rows)} row{'s' * (len(rows) != 1)} ({', '.join(CSV_COLUMNS)})"
 
 
 class TsvBuilder(TextBuilder):
@@ -84,15 +96,16 @@ class TsvBuilder(TextBuilder):
     description = "two columns, front<TAB>back, for Quizlet, Mochi and any flashcard app"
 
     def write(self, deck: Deck, target: Path) -> str:
+        rows = self.rows(deck)
         with target.open("w", encoding="utf-8", newline="") as stream:
-            for card in deck.cards:
+            for card in rows:
                 # A tab or line break inside a field would start a new column or card.
                 stream.write("\t".join(_BREAKS.sub(" ", side) for side in self.sides(card)) + "\n")
-        return f"{len(deck.cards)} row{'s' * (len(deck.cards) != 1)} (front, back)"
+        return f"{len(rows)} row{'s' * (len(rows) != 1)} (front, back)"
 
 
 def guid(namespace: str, card: Card) -> str:
-    """The CSV row's Anki GUID: stable per card, and not the .apkg note's (another note type)."""
+    """The CSV row's Anki GUID: stable per card (and cloze deletion), and not the .apkg note's."""
     import genanki  # here, not at the top: ``--check`` loads the builders but must not load genanki
 
-    return genanki.guid_for(namespace, "csv", card.id)
+    return genanki.guid_for(namespace, "csv", card.id, *card.variant_key)

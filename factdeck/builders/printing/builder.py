@@ -48,6 +48,7 @@ class PdfBuilder(Builder):
     description = "printable cards: fronts and backs that line up when printed duplex"
 
     def write(self, deck: Deck, target: Path) -> str:
+        deck = deck.as_printed()  # from here on a card is a printed card (a cloze prints one per deletion)
         progress = self.options.progress
         progress.stage("pdf: writing the layout")
         layout = self.layout(deck)
@@ -166,6 +167,7 @@ class PreviewBuilder(PdfBuilder):
     by_default = False
 
     def write(self, deck: Deck, target: Path) -> str:
+        deck = deck.as_printed()
         layout = self.layout(deck)
         with tempfile.TemporaryDirectory() as root:
             source = self.source(deck, layout, self.text_extents(deck, layout), preview=True)
