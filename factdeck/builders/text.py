@@ -24,6 +24,7 @@ from ..model import Card, Deck
 from ..markup import Role
 from ..templating import call_macro, html_text
 from . import Builder
+from .cells import quoted, spreadsheet_cell, tsv_cell
 from .text_html import HtmlRows, needs_html
 
 if TYPE_CHECKING:
@@ -85,8 +86,11 @@ class CsvBuilder(TextBuilder):
                 if html is not None:  # media and markup need HTML fields; the text is escaped there
                     front, back = html.front(card, front), html.back(card, back)
                     note, citation = html.text(note, Role.NOTE), str(html_text(citation))
-                writer.writerow([front, back, note, citation, " ".join(card.tags), card.deck,
-                                 guid(namespace, card)])
+                row = [spreadsheet_cell(cell) for cell in (front, back, note, citation,
+                                                           " ".join(card.tags), card.deck)]
+                if row[0].startswith("#"):  # csv.writer would not quote it, and Anki would skip the line
+                    stream.write(quoted(row.pop(0)) + ",")
+                writer.writerow([*row, guid(namespace, card)])
         return f"{len(rows)} row{'s' * (len(rows) != 1)} ({', '.join(CSV_COLUMNS)})"
 
 
@@ -100,7 +104,8 @@ class TsvBuilder(TextBuilder):
         with target.open("w", encoding="utf-8", newline="") as stream:
             for card in rows:
                 # A tab or line break inside a field would start a new column or card.
-                stream.write("\t".join(_BREAKS.sub(" ", side) for side in self.sides(card)) + "\n")
+                front, back = (_BREAKS.sub(" ", side) for side in self.sides(card))
+                stream.write(f"{tsv_cell(front, first=True)}\t{tsv_cell(back, first=False)}\n")
         return f"{len(rows)} row{'s' * (len(rows) != 1)} (front, back)"
 
 

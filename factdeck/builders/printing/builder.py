@@ -10,7 +10,6 @@ and joined (:mod:`.chunks`), so memory stays bounded. Typst runs sealed
 
 from __future__ import annotations
 
-import json
 import string
 from importlib import resources
 import tempfile
@@ -21,11 +20,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ...errors import Position
-from ...model import Deck
+from ...model import Card, Deck
 from .. import Builder
 from . import chunks
-from .compiler import (PREVIEW_PPI, TEMPLATE, compile_document, overflows, template_problem, typst_compiler,
-                       typst_error)
+from .compiler import (PREVIEW_PPI, TEMPLATE, TypstFailure, compile_document, overflows, query, template_problem,
+                       typst_compiler, typst_error)
 from .fitting import Probe, TextExtents, probe_for
 from .layout import Layout, plan
 from .pictures import write_pictures
@@ -52,7 +51,7 @@ class PdfBuilder(Builder):
         progress = self.options.progress
         progress.stage("pdf: writing the layout")
         layout = self.layout(deck)
-        parts = chunks.chunks_of(layout)
+        parts = chunks.chunks_of(layout, [sum(map(len, _printed_card_texts(card))) for card in deck.cards])
         if len(parts) > 1:  # the workers' server starts up while the probe runs
             chunks.start_workers_server()
         extents = self.text_extents(deck, layout)
@@ -129,15 +128,13 @@ class PdfBuilder(Builder):
         None, so that every face is measured, when the style lays a face out
         taller than its ``main-bound`` adds up (a restyled ``main-content``).
         """
-        import typst
-
         probe = probe_for(_printed_texts(deck, PrintedTexts.of(deck)), also=ALWAYS_PROBED)
         with tempfile.TemporaryDirectory() as root:
             compiler = typst_compiler(self.probe_source(layout, probe), Path(root))
             try:
-                (font,) = json.loads(compiler.query(FONT_PROBE, field="value", format="json"))
-            except typst.TypstError as error:  # the probe's own code is fixed: the style's is at fault
-                raise typst_error(error.message, STYLE_TEMPLATE) from None
+                (font,) = query(compiler, FONT_PROBE)
+            except TypstFailure as error:  # the probe's own code is fixed: the style's is at fault
+                raise typst_error(str(error), STYLE_TEMPLATE) from None
         if not font["bounds"]:
             self.options.log.note(Position(f"templates/{STYLE_TEMPLATE}"),
                                   "main-content lays a face out taller than main-bound adds up: every printed "
@@ -177,10 +174,19 @@ class PreviewBuilder(PdfBuilder):
         return f"the first sheet of {self.options.print.paper} paper, front and back, at {PREVIEW_PPI} ppi"
 
 
+def _printed_card_texts(card: Card, printed: PrintedTexts | None = None) -> Iterator[str]:
+    """The texts of a card that its printed faces may show (as ``printed`` shows them: without markup)."""
+    if printed is None:
+        yield from card.texts().values()
+        yield card.note
+        return
+    yield from (printed.shown(card, name) for name in card.texts())
+    yield printed.shown(card, "note")
+
+
 def _printed_texts(deck: Deck, printed: PrintedTexts) -> Iterator[str]:
-    """Every text of the deck that a printed face may show, as it shows it (without its markup)."""
+    """Every text of the deck that a printed face may show, as it shows it."""
     for card in deck.cards:
-        yield from (printed.shown(card, name) for name in card.texts())
-        yield printed.shown(card, "note")
+        yield from _printed_card_texts(card, printed)
     for source in deck.sources.values():
         yield from (source.author, source.title, source.year)
