@@ -26,11 +26,17 @@ def field_role(kind: type[Card], name: str) -> Role:
     return Role.ANSWER if name in answers else Role.PROMPT
 
 
+def marks_up(kind: type[Card], name: str) -> bool:
+    """Whether markup applies to field ``name`` of ``kind``: not to a cloze's text, whose
+    ``{{c1::...}}`` deletions are printed part by part as plain text."""
+    return name == "note" or not kind.CLOZE
+
+
 def marked_texts(card: Card) -> Iterator[tuple[str, str, Role]]:
     """Each of the card's texts that markup applies to: (field, text, role)."""
     kind = type(card)
     for name, text in card.texts().items():
-        if text:
+        if text and marks_up(kind, name):
             yield name, text, field_role(kind, name)
     if card.note:
         yield "note", card.note, Role.NOTE
@@ -49,6 +55,6 @@ def check_card_markup(card: Card, log: ProblemLog) -> bool:
 
 def field_html(card: Card, name: str, text: str, markup: bool) -> Markup:
     """Field ``name`` of ``card`` (``text``) as Anki field HTML: rendered markup, or escaped plain text."""
-    if not markup:
+    if not markup or not marks_up(type(card), name):
         return html_text(text)
     return to_html(parse(text, field_role(type(card), name)))

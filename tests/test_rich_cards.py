@@ -148,3 +148,16 @@ def test_every_bad_path_or_file_is_refused_at_its_line(tmp_path, run_cli):
         assert line in result.err, (line, result.err)
     assert "Traceback" not in result.err
     assert not out.exists()
+
+
+def test_a_cloze_text_stays_plain_with_markup_on_and_its_note_does_not(tmp_path, build, collection):
+    from card_folders import write_cards
+
+    cards = write_cards(tmp_path / "cards", [{"id": "crew", "kind": "cloze", "source": "book",
+                                              "text": "{{c1::Armstrong}} said *one small step*",
+                                              "note": "A *famous* line"}], markup="markdown",
+                        note_type_ids={"cloze": "1200000501"})
+    (package,) = build(cards).glob("*.apkg")
+    import_package(collection, package)
+    (card,) = cards_of(collection, "Armstrong")
+    assert "said *one small step*" in card.answer() and "A <em>famous</em> line" in card.answer()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from ...card_markup import field_role
+from ...card_markup import field_role, marks_up
 from ...markup import parse
 from ...markup_render import to_typst
 from ...model import Card, Deck
@@ -41,14 +41,14 @@ class PrintedTexts:
     def code(self, card: Card, name: str) -> Markup:
         """The Typst expression that shows the field."""
         text = self.text(card, name)
-        if not self.markup:
+        if not self.markup or not marks_up(type(card), name):
             return typst_string(text)
         return to_typst(parse(text, field_role(type(card), name)))
 
     def shown(self, card: Card, name: str) -> str:
         """The field as a reader sees it, for the fitting proof (with NOT_COUNTED if it cannot count it)."""
         text = self.text(card, name)
-        if not self.markup or not text:
+        if not self.markup or not text or not marks_up(type(card), name):
             return text
         parsed = parse(text, field_role(type(card), name))
         return parsed.plain if parsed.provable else parsed.plain + NOT_COUNTED
