@@ -94,3 +94,15 @@ def test_over_the_size_limit(cards):
     (cards / "huge.png").write_bytes(PNG + b"\0" * MAX_IMAGE_BYTES)
     with pytest.raises(MediaError, match="at most 2 MiB"):
         MediaLibrary(cards).get("huge.png", "image")
+
+
+def test_alt_text_and_names_are_escaped_in_the_anki_field(cards):
+    from factdeck.builders.anki_media import MEDIA_TEMPLATE, image_field, sound_field
+    from factdeck.templating import make_environment
+
+    template = make_environment().get_template(MEDIA_TEMPLATE)
+    image = MediaLibrary(cards).get("pictures/map.png", "image")
+    field = image_field(template, image, 'A "map" <b>& more</b>')
+    assert field == f'<img src="{image.name}" alt="A &#34;map&#34; &lt;b&gt;&amp; more&lt;/b&gt;">'
+    assert sound_field(template, MediaLibrary(cards).get("word.mp3", "audio")).startswith("[sound:")
+    assert image_field(template, None, "x") == ""
