@@ -63,7 +63,7 @@ def test_links_http_only():
     assert check("[x](javascript:alert(1))", Role.SOURCE) is not None
     # Where links are not markup, a link is just text: nothing to refuse.
     assert check("[x](javascript:alert(1))", Role.ANSWER) is None
-    assert html("[x](javascript:alert(1))", Role.ANSWER) == "&#91;x](javascript:alert(1))"
+    assert html("[x](javascript:alert(1))", Role.ANSWER) == "[x](javascript:alert(1))"
 
 
 def test_raw_html_and_entities_stay_text():
