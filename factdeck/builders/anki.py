@@ -222,7 +222,8 @@ class AnkiBuilder(Builder):
     def _faults(self, filename: str | None, front: str, back: str, fields: list[str]) -> list[Problem]:
         """Problems in a card template, each at the line of its file (or the layout's) that wrote it."""
         found = faults(front, fields, front=True) + faults(back, fields, front=False)
-        if not found and required_fields(front, fields) is None:
+        # A front must show a text field: the media fields are empty on most notes.
+        if not found and required_fields(front, [f for f in fields if f not in MEDIA_FIELDS]) is None:
             found = [faults_none(front)]
         sources = [Path(f) for f in (filename, self.env.get_template("anki/layout.html").filename) if f]
         problems = []
