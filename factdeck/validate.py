@@ -14,8 +14,9 @@ from .card_markup import check_card_markup
 from .card_media import CARD_MEDIA_FIELDS, read_card_media
 from .errors import Position, ProblemLog
 from .load import LoadedFile, YamlList, YamlMap, YamlText, YamlValue
-from .model import (CARD_FILE_FIELDS, CARD_KINDS, COMMON_FIELDS, ID_PATTERN, MAX_ANKI_ID,
-                    SETTINGS_FIELDS, SOURCE_FIELDS, TAG_PATTERN, URL_PATTERN, Card, DeckSettings, Source)
+from .model import (CARD_FILE_FIELDS, CARD_KINDS, COMMON_FIELDS, FONTS_FOLDER, ID_PATTERN, LANGUAGE_PATTERN,
+                    MAX_ANKI_ID, SETTINGS_FIELDS, SOURCE_FIELDS, TAG_PATTERN, URL_PATTERN, Card, DeckSettings,
+                    Source)
 from .markup import MARKUP_STYLES, Role, check
 from .media import MediaLibrary
 from .note_type_ids import NoteTypeIds, check_apart
@@ -106,6 +107,7 @@ class Validator(FieldReader):
             check_apart(ids_node, type_ids, self.log)
         description = self.text(node.get("description"), "description")
         markup = self.markup_style(node)
+        language = self.language(node.get("language"))
         ids = {kind: type_id for kind, type_id in type_ids.items() if type_id is not None}
         if ids_node is not None:  # checked against the cards even when the rest of deck.yaml is broken
             self.type_ids = NoteTypeIds(f"{deck_id or namespace}", type_ids, ids_node.position, self.log)
@@ -113,7 +115,17 @@ class Validator(FieldReader):
             return None
         return DeckSettings(name=name, deck_id=deck_id, guid_namespace=namespace,
                             note_type_ids=ids, position=node.position, description=description,
-                            markup=markup)
+                            language=language, fonts_folder=loaded.path.parent / FONTS_FOLDER, markup=markup)
+
+    def language(self, value: YamlValue | None, card_id: str | None = None) -> str:
+        """A language tag ("ja", "zh-TW"), or "" when absent or malformed (and reported)."""
+        text = self.text(value, "language", card_id)
+        if text and not LANGUAGE_PATTERN.match(text):
+            assert value is not None
+            self.log.error(value.position, f"'language': expected a language tag such as ja, zh-TW or ar, "
+                                           f"got {quoted(text)}", card_id)
+            return ""
+        return text
 
     def markup_style(self, node: YamlMap) -> str:
         """deck.yaml's ``markup``: how card text is read ("plain" when not given)."""
@@ -279,6 +291,7 @@ class Validator(FieldReader):
         texts.update({name: self.text(raw.get(name), name, label) for name in kind.field_names(required=False)})
         note = self.text(raw.get("note"), "note", label)
         media = read_card_media(self, self.media, raw, label)
+        language = self.language(raw.get("language"), label)
         reverse = self.flag(raw.get(REVERSE_FIELD), REVERSE_FIELD, label, file_reverse) if kind.reversible() else True
         self.trailing_comments(raw, own + ("note",), label)
         cited = self.cited_sources(raw, sources, label)
@@ -288,7 +301,7 @@ class Validator(FieldReader):
         if not card_id or any(not texts[name] for name in kind.field_names(required=True)) or media is None:
             return None
         card = kind(id=card_id, deck=deck, sources=tuple(cited), position=raw.position,
-                    tags=tags, note=note, reverse=reverse, media=media, **texts,
+                    tags=tags, note=note, language=language, reverse=reverse, media=media, **texts,
                     field_positions={name: value.position for name, value in raw.entries.items()})
         problems = card.field_problems()
         for name, offset, message in problems:
