@@ -4,7 +4,9 @@ The entry's key holds everything validating the file depends on: its bytes,
 the name it is shown by (every position carries it), deck.yaml and
 sources.yaml (the root deck name, the note type ids, the sources cited) and,
 through :func:`cache.key_of`, factdeck's code. Only a file that validated
-without an error is kept (a failed build reads it again anyway). Cited sources
+without an error is kept (a failed build reads it again anyway), and none
+whose cards carry media (their checks read the media files, which the key
+does not hold). Cited sources
 are kept by key and taken from this build's sources, which the key fixes.
 """
 
@@ -14,6 +16,7 @@ from dataclasses import fields
 from typing import Any
 
 from .cache import Cache, key_of
+from .card_media import NO_MEDIA
 from .errors import Position, Problem, Severity
 from .model import CARD_KINDS, Card, Source
 
@@ -59,6 +62,10 @@ def _raw(card: Card) -> dict[str, Any]:
             raw[spec.name] = [source.key for source in value]
         elif spec.name == "field_positions":
             raw[spec.name] = {name: _raw_position(position) for name, position in value.items()}
+        elif spec.name == "media":  # a picture's bytes are not in the key: a file with media is read afresh
+            if value != NO_MEDIA:
+                raise TypeError("a card with media is not kept")
+            raw[spec.name] = None
         elif isinstance(value, Position):
             raw[spec.name] = _raw_position(value)
         elif isinstance(value, tuple) and all(isinstance(item, str) for item in value):
@@ -79,6 +86,8 @@ def _card(raw: dict[str, Any], sources: dict[str, Source]) -> Card:
     raw["sources"] = tuple(sources[key] for key in raw["sources"])
     raw["position"] = _position(raw["position"])
     raw["field_positions"] = {name: Position(*where) for name, where in raw["field_positions"].items()}
+    if "media" in raw:
+        raw["media"] = NO_MEDIA
     return kind(**raw)
 
 

@@ -35,6 +35,8 @@ from .fitting import Probe, TextExtents, probe_for
 from .kept import (ReadCards, fonts_fingerprint, inputs_key, joined_key, load_typeset, probe_key, store_typeset,
                    templates_fingerprint, typeset_key)
 from .layout import Layout, plan
+from .pictures import write_pictures
+from .printed_text import PrintedTexts
 
 if TYPE_CHECKING:  # imported where used: ``--check`` must start without Typst or Jinja
     import typst
@@ -132,8 +134,10 @@ class PdfBuilder(Builder):
                 yield kept[index]  # type: ignore[misc]
 
         pdf = cache.get(joined_key(keys)) if all(kept) else None  # nothing changed: nothing to join
-        if pdf is None:
-            with closing(chunks.compile_in_workers(missing(), epoch, fonts.paths)) as compiled:
+        if pdf is None:  # pictures are named by their content in the source: its key covers them
+            with tempfile.TemporaryDirectory() as folder, \
+                    closing(chunks.compile_in_workers(missing(), epoch, fonts.paths,
+                                                      write_pictures(deck, Path(folder)))) as compiled:
                 try:  # joined as they come: the chunks before a missing one while it is typeset
                     pdf = chunks.join(result.pdf for result in in_order(compiled))
                 except chunks.WorkerCrash:
@@ -155,6 +159,7 @@ class PdfBuilder(Builder):
         result = load_typeset(cache, key)
         if result is None:
             with tempfile.TemporaryDirectory() as root:
+                write_pictures(deck, Path(root))  # named by their content in the source: its key covers them
                 compiler = typst_compiler(source, Path(root), fonts.paths)
                 output, warnings = compile_document(compiler, format, self.options.epoch)
                 found = overflows(compiler) if format == "pdf" else []
@@ -195,6 +200,7 @@ class PdfBuilder(Builder):
             paper_width=layout.paper[0], paper_height=layout.paper[1],
             built=datetime.fromtimestamp(self.options.epoch, timezone.utc), preview=preview,
             extent=extents or (lambda text: "none"),
+            printed=PrintedTexts.of(deck),
             probe=None,  # a user's cards.typ from factdeck 0.1 holds a probe of its own: never taken
             **self.scripts(deck))
 
@@ -216,7 +222,8 @@ class PdfBuilder(Builder):
     def measure(self, deck: Deck, layout: Layout) -> tuple[str, TextExtents | None]:
         """:meth:`text_extents`, and the key of the probe that measured them (which stands for them)."""
         cache, paths = self.options.cache, self.fonts(deck).paths
-        source = self.probe_source(deck, layout, probe_for(_printed_texts(deck), also=ALWAYS_PROBED))
+        probe = probe_for(_printed_texts(deck, PrintedTexts.of(deck)), also=ALWAYS_PROBED)
+        source = self.probe_source(deck, layout, probe)
         key = probe_key(source, fonts_fingerprint(self.fonts(deck)))
         font = cache.get_json(key)
         if not isinstance(font, dict):
@@ -256,15 +263,19 @@ class PreviewBuilder(PdfBuilder):
         return f"the first sheet of {self.options.print.paper} paper, front and back, at {PREVIEW_PPI} ppi"
 
 
-def _printed_card_texts(card: Card) -> Iterator[str]:
-    """The texts of a card that its printed faces may show."""
-    yield from card.texts().values()
-    yield card.note
+def _printed_card_texts(card: Card, printed: PrintedTexts | None = None) -> Iterator[str]:
+    """The texts of a card that its printed faces may show (as ``printed`` shows them: without markup)."""
+    if printed is None:
+        yield from card.texts().values()
+        yield card.note
+        return
+    yield from (printed.shown(card, name) for name in card.texts())
+    yield printed.shown(card, "note")
 
 
-def _printed_texts(deck: Deck) -> Iterator[str]:
-    """Every text of the deck that a printed face may show."""
+def _printed_texts(deck: Deck, printed: PrintedTexts) -> Iterator[str]:
+    """Every text of the deck that a printed face may show, as it shows it."""
     for card in deck.cards:
-        yield from _printed_card_texts(card)
+        yield from _printed_card_texts(card, printed)
     for source in deck.sources.values():
         yield from (source.author, source.title, source.year)
