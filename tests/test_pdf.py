@@ -14,6 +14,7 @@ from factdeck.builders import PrintOptions
 from factdeck.builders.printing.layout import PAPERS, Box, Layout, parse_card_size, plan
 from factdeck.cli import main
 from factdeck.pipeline import read_deck
+from factdeck.typography import typographic
 
 ROOTS = Path(__file__).parent / "roots"
 REPO = Path(__file__).parent.parent
@@ -176,8 +177,8 @@ def check_every_face(pdf: pdfplumber.PDF, layout: Layout, cards: tuple) -> None:
         assert inside == len(page.chars)  # nothing spills out of a card
     for i, card in enumerate(cards):
         for name, value in card.texts().items():
-            assert squash(value) in shown[i], (card.id, name)
-        assert squash(card.note) in shown[i]
+            assert squash(typographic(value)) in shown[i], (card.id, name)  # printed with curly quotes
+        assert squash(typographic(card.note)) in shown[i]
 
 
 def _bbox(box: Box) -> tuple[float, float, float, float]:

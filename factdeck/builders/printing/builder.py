@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from ...errors import Position
 from ...model import Deck
+from ...typography import typographic
 from .. import Builder
 from . import chunks
 from .compiler import (PREVIEW_PPI, TEMPLATE, compile_document, overflows, template_problem, typst_compiler,
@@ -37,7 +38,7 @@ FONT_PROBE = "<factdeck-font>"  # the metadata label of what probe.typ measured
 PROBE_TEMPLATE = resources.files(__package__) / "probe.typ"
 STYLE_TEMPLATE = "print/style.typ"
 # Probed whatever the deck holds: the text templates add around card text ("Source: ", quotes).
-ALWAYS_PROBED = string.printable.strip() + " “”‘’"
+ALWAYS_PROBED = string.printable.strip() + " “”‘’–—"
 
 
 class PdfBuilder(Builder):
@@ -171,9 +172,9 @@ class PreviewBuilder(PdfBuilder):
 
 
 def _printed_texts(deck: Deck) -> Iterator[str]:
-    """Every text of the deck that a printed face may show."""
+    """Every text of the deck that a printed face may show, as faces.typ prints it (typographic)."""
     for card in deck.cards:
-        yield from card.texts().values()
-        yield card.note
+        yield from map(typographic, card.texts().values())
+        yield typographic(card.note)
     for source in deck.sources.values():
-        yield from (source.author, source.title, source.year)
+        yield from map(typographic, (source.author, source.title, source.year))
