@@ -63,3 +63,13 @@ def _educate(pieces: list[str], language: str) -> list[str]:
 
     shielded = [("text", piece.replace("&", _AMPERSAND).replace("\\", "\\\\")) for piece in pieces]
     return [piece.replace(_AMPERSAND, "&") for piece in educate_tokens(shielded, attr="q", language=language)]
+
+
+# Typeset punctuation back to a keyboard's: for comparing a text with another however each was typed.
+_STRAIGHT = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"',
+                           "–": "-", "—": "--"})
+
+
+def straightened(text: str) -> str:
+    """``text`` with curly quotes and apostrophes straight and dashes as hyphens (en one, em two)."""
+    return text.translate(_STRAIGHT)

@@ -79,3 +79,21 @@ def test_anki_keeps_the_text_as_typed_so_its_search_finds_what_users_type(bundle
     note["Front"] = "Stalin’s typographic apostrophe"
     collection.add_note(note, collection.decks.id("Default"))
     assert not collection.find_notes("Stalin's typographic")  # what Anki would do to curled text
+
+
+@pytest.mark.parametrize("saved, ok", [
+    ("He said: “Either we do it—or we shan’t be crushed.”", True),
+    ("He said: \"Either we do it--or we shan't be crushed.\"", True),
+    ("He said: Either we do it, or we shall not be crushed.", False),
+])
+def test_a_quote_is_checked_word_for_word_whichever_quotes_and_dashes_each_side_was_typed_with(
+        case, run_cli, saved: str, ok: bool) -> None:
+    cards = case("minimal")
+    (cards / "saved.txt").write_text(saved, encoding="utf-8")
+    sources = (cards / "sources.yaml").read_text(encoding="utf-8")
+    (cards / "sources.yaml").write_text(sources + "    text_file: saved.txt\n", encoding="utf-8")
+    text = (cards / "cards.yaml").read_text(encoding="utf-8")
+    (cards / "cards.yaml").write_text(text.replace("quote: Either we do it, or we shall be crushed",
+                                                   "quote: Either we do it--or we shan’t be crushed"), encoding="utf-8")
+    result = run_cli(cards, "--check")
+    assert ("quote not found word for word" not in result.err) == ok, result.err
