@@ -24,13 +24,14 @@ from collections.abc import Sequence
 from typing import overload
 
 # Only text holding one of these can change: most card text is returned as it is, at once.
-_MAY_CHANGE = re.compile(r"[\"']|--|\d-\d")
+_MAY_CHANGE = re.compile(r"[\"']|--|\d-\d| - ")
 _QUOTES = re.compile(r"[\"']")
 # A range of numbers written with a hyphen (or two): 1932-33, 1929-1934, pp. 12-15. Not a
 # date or code with more parts (1929-10-14, 0-19-280), which keeps its hyphens.
 _NUMBER_RANGE = re.compile(r"(?<![\d.-])(\d+)--?(\d+)(?![\d-]|\.\d)")
-# Typewriter dashes: "--" (or "---") between words is an em dash.
+# Typewriter dashes: "--" (or "---") is an em dash; a hyphen between spaces an en dash.
 _DASHES = re.compile(r"-{2,3}")
+_SPACED_HYPHEN = re.compile(r"(?<= )-(?= )")
 # docutils reads "\\", "\"" ... as escapes and "&#34;" ... as characters: shielded as a
 # doubled backslash and a private-use character (which no printed card shows).
 _AMPERSAND = "\ue000"
@@ -54,7 +55,7 @@ def typographic(text: str | Sequence[str], language: str = "en") -> str | list[s
 
 
 def _educate(pieces: list[str], language: str) -> list[str]:
-    pieces = [_DASHES.sub("\u2014", _NUMBER_RANGE.sub("\\1\u2013\\2", piece))
+    pieces = [_SPACED_HYPHEN.sub("\u2013", _DASHES.sub("\u2014", _NUMBER_RANGE.sub("\\1\u2013\\2", piece)))
               for piece in pieces]
     if not any(_QUOTES.search(piece) for piece in pieces):
         return pieces

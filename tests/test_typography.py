@@ -23,6 +23,7 @@ REPO = Path(__file__).parent.parent
     ("'Dizzy with success'", "‘Dizzy with success’"),
     ("the present times--the policy", "the present times—the policy"),
     ("a---b", "a—b"),
+    ("History - How Successful", "History – How Successful"),
     ("the famine of 1932-33", "the famine of 1932–33"),
     ("pp. 12--15, 1929-1934", "pp. 12–15, 1929–1934"),
     ("Five-Year Plan, 1929-10-14, 1.5-2.5", "Five-Year Plan, 1929-10-14, 1.5-2.5"),  # hyphens, not ranges
