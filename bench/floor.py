@@ -4,10 +4,11 @@ It writes the same notes as factdeck's ``.apkg`` (same note types with the same
 templates and CSS, same decks, fields, tags and GUIDs) with genanki's own
 ``Package.write_to_file``, and typesets the same printed cards with typst in one
 compile of a hand-written document: nine 63x88 mm cards to an A4 sheet, backs
-mirrored behind their fronts, crop marks, and on each face what factdeck's
+mirrored behind their fronts, crop marks, a scale bar, and on each face what factdeck's
 prints, in the same font, sizes and styles (the label line, the text, the note
 and sources in small type, ``k/N``), each text at its full size: the floor
-fits nothing to its card. Its input is plain JSON made beforehand from
+fits nothing to its card. ``timeline`` sets the date cards, in the order factdeck
+puts them, one line each under their years. Its input is plain JSON made beforehand from
 factdeck's own output (:func:`write_floor_input`), so the floor parses no YAML,
 checks nothing and renders no template: a generator cannot do less.
 
@@ -53,6 +54,16 @@ TYPST_CARDS = """#set page(width: 210mm, height: 297mm, margin: 0mm)
     }))
     place(top + center, dy: 81mm, small(6.5pt, number))
   }))
+#let scale-mark = place(top + left, dx: 80mm, dy: 5mm, box(width: 50mm, height: 2mm, {
+  place(bottom + left, line(length: 100%, stroke: 0.3pt + luma(15%)))
+  place(top + center, text(size: 4.5pt, top-edge: "ascender", bottom-edge: "baseline",
+    "50 mm: print at actual size (100%), not fit to page"))
+}))
+"""
+TYPST_TIMELINE = """#set page(width: 210mm, height: 297mm, margin: (x: 18mm, top: 16mm, bottom: 20mm))
+#set text(font: "Libertinus Serif", hyphenate: false, fill: luma(15%), size: 10.5pt)
+#let entry(date, event) = (circle(radius: 1.1mm, fill: luma(15%)), [#text(weight: "bold", date) #event])
+#let year(label) = (text(size: 14pt, weight: "bold", label), [])
 """
 STYLES = {"": "(:)", "bold": '(weight: "bold")', "italic": '(style: "italic")'}
 
@@ -62,12 +73,14 @@ def typst_text(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def write_floor_input(apkg: Path, faces: list[dict[str, dict[str, str]]], target: Path) -> int:
+def write_floor_input(apkg: Path, faces: list[dict[str, dict[str, str]]], target: Path,
+                      timeline: list[dict[str, object]] | None = None) -> int:
     """Dump the notes of factdeck's ``apkg`` and the printed faces as the floor's JSON input.
 
     A card's faces: ``{"front": FACE, "back": FACE}``, each FACE a dict of
     ``label``, ``text``, ``style`` ("", "bold" or "italic"), ``size`` (pt), ``note``
     and ``sources`` (the sources line, without "Source: "), as factdeck prints them.
+    ``timeline``: the years in factdeck's order, each ``{"label": ..., "cards": [[date, event], ...]}``.
     """
     with tempfile.TemporaryDirectory() as scratch:
         with zipfile.ZipFile(apkg) as package:
@@ -87,7 +100,7 @@ def write_floor_input(apkg: Path, faces: list[dict[str, dict[str, str]]], target
     decks = {did: {"name": d["name"], "description": d.get("desc", "")}
              for did, d in json.loads(decks_json).items() if did != "1"}  # 1 is Anki's "Default"
     target.write_text(json.dumps({"models": models, "decks": decks, "notes": notes,
-                                  "faces": faces}), encoding="utf-8")
+                                  "faces": faces, "timeline": timeline or []}), encoding="utf-8")
     return len(notes)
 
 
@@ -118,7 +131,7 @@ def typst_source(cards: list[dict[str, dict[str, str]]]) -> str:
                     f"#face({x}, {ROWS_Y[row]}, {typst_text(face['label'])}, \"{start + offset + 1}/{total}\", "
                     f"{face['size']}pt, {STYLES[face['style']]}, {typst_text(face['text'])}, "
                     f"{typst_text(face['note'])}, {typst_text(face['sources'])})\n")
-            parts.append("#crop-marks\n]\n")
+            parts.append("#scale-mark\n#crop-marks\n]\n" if side == "front" else "#crop-marks\n]\n")
     return "".join(parts)
 
 
@@ -158,6 +171,21 @@ def write_pdf(data: dict, target: Path, text_only: bool = False) -> None:
                   ignore_system_fonts=True)
 
 
+def write_timeline(data: dict, target: Path) -> None:
+    """The date cards in factdeck's order, in a two-column grid: a year, then its dates and events."""
+    import typst
+
+    cells = []
+    for year in data["timeline"]:
+        cells.append(f"..year({typst_text(year['label'])})")
+        cells += [f"..entry({typst_text(date)}, {typst_text(event)})" for date, event in year["cards"]]
+    source = target.with_suffix(".typ")
+    source.write_text(TYPST_TIMELINE + f"#grid(columns: (20mm, 1fr), gutter: 2.5pt, {', '.join(cells)})\n",
+                      encoding="utf-8")
+    typst.compile(str(source), output=str(target), root=str(source.parent), font_paths=[],
+                  ignore_system_fonts=True)
+
+
 def main(argv: list[str]) -> None:
     source, out, epoch = Path(argv[0]), Path(argv[1]), int(argv[2])
     formats = argv[3].split(",") if len(argv) > 3 else ["apkg", "pdf"]
@@ -167,7 +195,8 @@ def main(argv: list[str]) -> None:
     times["read"] = time.perf_counter() - start
     for name, write in (("apkg", lambda: write_apkg(data, out / "floor.apkg", epoch)),
                         ("pdf", lambda: write_pdf(data, out / "floor.pdf")),
-                        ("pdf-text", lambda: write_pdf(data, out / "floor-text.pdf", text_only=True))):
+                        ("pdf-text", lambda: write_pdf(data, out / "floor-text.pdf", text_only=True)),
+                        ("timeline", lambda: write_timeline(data, out / "floor-timeline.pdf"))):
         if name in formats:
             start = time.perf_counter()
             write()

@@ -78,6 +78,15 @@ def printed_faces(cards: Path) -> list[dict[str, dict[str, object]]]:
     return faces
 
 
+def timeline_years(cards: Path) -> list[dict[str, object]]:
+    """The date cards by year as factdeck's timeline orders them, for the floor (see bench/floor.py)."""
+    from factdeck.builders import BuildOptions, load_builder
+
+    deck, _ = read_deck(cards)
+    years, _ = load_builder("timeline")(None, BuildOptions(epoch=0)).chronology(deck)  # type: ignore[arg-type]
+    return [{"label": year.label, "cards": [[card.date, card.event] for card in year.cards]} for year in years]
+
+
 def find_ankdown() -> str | None:
     """The ankdown command beside this Python (a venv) or on PATH; None when not installed."""
     beside = Path(sys.executable).parent / "ankdown"
@@ -102,7 +111,7 @@ def measure_size(count: int, work: Path, repeat: int, ankdown: str | None, pdf_u
     warm = build(BuildRequest(cards, out=out, formats=tuple(formats), epoch=int(EPOCH)))
     assert warm.exit_code == 0, [problem.format() for problem in warm.problems]
     floor_input = folder / "floor.json"
-    write_floor_input(out / "benchmark.apkg", printed_faces(cards), floor_input)
+    write_floor_input(out / "benchmark.apkg", printed_faces(cards), floor_input, timeline_years(cards))
     floor = [python, str(REPO / "bench" / "floor.py"), str(floor_input), str(folder), EPOCH]
     result = SizeResult(count, formats, ankdown=Runs() if ankdown else None)
     for n in range(repeat):

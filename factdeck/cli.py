@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import io
 import os
 import sys
 from importlib import import_module
@@ -13,9 +14,10 @@ from . import __version__
 from .builders import builder_names, default_formats
 from .builders.printing.layout import CARD_SIZES, DUPLEX_MODES, PAPERS, parse_card_size, parse_offset, plan
 from .builders.printing.options import PrintOptions
-from .errors import FactdeckError, Problem, Severity, UsageError, display_path
+from .errors import FactdeckError, Problem, Severity, UsageError, display_path, terminal_text
 from .pipeline import BuildRequest, build
 from .progress import progress_for
+from .signals import interrupted_exit, stop_like_ctrl_c
 
 
 def card_size_argument(text: str) -> str:
@@ -42,7 +44,8 @@ def parser(builder_names: list[str]) -> argparse.ArgumentParser:
         epilog="Other commands: 'factdeck new DIR' starts a deck repository, 'factdeck schema [DIR]' "
                "writes JSON Schemas for editors; 'factdeck build ...' is the same as 'factdeck ...'. "
                "Exit codes: 0 built, 1 errors in the cards or templates, 2 usage or I/O error, "
-               "130 interrupted (Ctrl-C; the output folder is left as it was).",
+               "130 interrupted (Ctrl-C; the output folder is left as it was), "
+               "143/129 stopped by SIGTERM/SIGHUP (the same way).",
     )
     p.add_argument("cards", nargs="?", default="cards", type=Path, metavar="CARDS_DIR",
                    help="folder with deck.yaml, sources.yaml and card files (default: cards)")
@@ -83,13 +86,20 @@ def console_main() -> None:
     # (pypdf's page tree, Jinja's contexts: 0.18 s) and tearing down the interpreter would
     # take 0.1 s more, for memory the system frees at once. --watch collects between builds.
     gc.disable()
+    for stream in (sys.stdout, sys.stderr):  # a deck's name that the terminal cannot encode is no crash
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+    stop_like_ctrl_c()
     try:
         code = main()
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:  # Ctrl-C, SIGTERM or SIGHUP
         # Outputs go to temporary files, renamed together or not at all, so the output folder
-        # is as it was. Builder threads and Typst workers may still be running: leave now.
-        print("factdeck: interrupted; the output folder is as it was", file=sys.stderr, flush=True)
-        code = 130
+        # is as it was. Builder threads may still be running: leave now; Typst's workers die with us.
+        message, code = interrupted_exit(interrupt)
+        try:
+            print(message, file=sys.stderr, flush=True)
+        except OSError:  # SIGHUP: the terminal may be gone
+            pass
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
@@ -122,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         except FactdeckError as error:
             report(error.problems)
             return error.exit_code
-        return watch(request.cards, templates, lambda: build_and_report(request, args.quiet))
+        return watch(request.cards, templates, lambda: build_and_report(request, args.quiet), out=request.out)
     return build_and_report(request, args.quiet)
 
 
@@ -149,9 +159,9 @@ def build_and_report(request: BuildRequest, quiet: bool) -> int:
         return result.exit_code
     if not quiet:
         if request.check:
-            print(f"{display_path(request.cards)}: {result.cards} cards OK")
+            print(terminal_text(f"{display_path(request.cards)}: {result.cards} cards OK"))
         for output in result.outputs:
-            print(f"wrote {display_path(output.target)}: {output.summary}")
+            print(terminal_text(f"wrote {display_path(output.target)}: {output.summary}"))
     report(list(result.problems), quiet=quiet)
     return 0
 

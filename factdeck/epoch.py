@@ -26,13 +26,14 @@ def build_epoch(cards_dir: Path, templates_dir: Path | None = None) -> int:
     """
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if value:
-        if not value.isdigit() or not EARLIEST <= int(value) <= LATEST:
+        # str.isdigit() is true of "²" and "٣", which int() refuses or reads as another digit.
+        if not value.isascii() or not value.isdigit() or not EARLIEST <= int(value) <= LATEST:
             raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds from {EARLIEST} "
                              f"(1980) to {LATEST} (2107), got {value!r}")
         return int(value)
     watched = [str(p.resolve()) for p in (cards_dir, templates_dir) if p is not None and p.is_dir()]
     committed = _git(cards_dir, "log", "-1", "--format=%ct")
-    if committed.isdigit() and _git(cards_dir, "status", "--porcelain", "--", *watched) == "":
+    if committed.isascii() and committed.isdigit() and _git(cards_dir, "status", "--porcelain", "--", *watched) == "":
         return int(committed)
     return int(time.time())
 

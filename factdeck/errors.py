@@ -10,9 +10,23 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
+
+
+# What a terminal obeys rather than shows (ESC starts a command that can clear the screen or
+# retitle the window; a line break forges another message): C0, DEL, C1 and Unicode's line and
+# paragraph separators. Everything factdeck prints about user files goes through terminal_text.
+_TERMINAL_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def terminal_text(text: str) -> str:
+    """``text`` safe to print on one line: control characters written as ``\\x1b``, ``\\n``, ``\\u2028``."""
+    if _TERMINAL_CONTROLS.search(text) is None:
+        return text
+    return _TERMINAL_CONTROLS.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 class Severity(str, Enum):
@@ -54,7 +68,7 @@ class Problem:
         where = str(self.position)
         label = "" if self.severity is Severity.ERROR else f"{self.severity.value}: "
         about = f"card '{self.card_id}': " if self.card_id else ""
-        return f"{where}: {label}{about}{self.message}"
+        return terminal_text(f"{where}: {label}{about}{self.message}")
 
 
 class FactdeckError(Exception):
@@ -103,7 +117,7 @@ class ProblemLog:
 
 
 _OS_ERRORS = {
-    errno.ENOENT: "no such file or folder",
+    errno.ENOENT: "no such file or folder",  # NOT_FOUND
     errno.ENOTDIR: "a part of the path is a file, not a folder",
     errno.EISDIR: "a folder is in the way",
     errno.EEXIST: "a file is in the way",
@@ -129,3 +143,26 @@ def display_path(path: Path) -> str:
         return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
     except (ValueError, OSError):
         return str(path)
+
+
+NOT_FOUND = "no such file or folder"
+A_FOLDER = "a folder, not a file"
+
+
+def file_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a file (:data:`NOT_FOUND`, :data:`A_FOLDER`, "permission denied"), or None.
+
+    ``Path.is_file()`` says False for a missing file but raises for one in a
+    folder that cannot be searched; this says which it is.
+    """
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return os_error_text(exc)
+    if stat.S_ISDIR(mode):
+        return A_FOLDER
+    if not stat.S_ISREG(mode):
+        return "not a regular file"
+    return None if os.access(path, os.R_OK) else "permission denied"

@@ -57,7 +57,7 @@ def load_yaml_file(path: Path, log: ProblemLog) -> LoadedFile:
         return loaded
     builder = TreeBuilder(loaded.display, text, log)
     try:
-        root = builder.build(yaml.parse(text, Loader=_Loader))
+        root = builder.build(iter(_Loader(text).get_event, None))
     except yaml.MarkedYAMLError as exc:
         log.error(*describe_yaml_error(exc, text.split("\n"), loaded.display))
         return loaded

@@ -16,7 +16,8 @@ from pathlib import Path
 from .builders import BuildOptions, default_formats, load_builder, write_all
 from .builders.printing.options import PrintOptions
 from .epoch import build_epoch
-from .errors import FactdeckError, Position, Problem, ProblemLog, UsageError, display_path, os_error_text
+from .errors import (A_FOLDER, NOT_FOUND, FactdeckError, Position, Problem, ProblemLog, UsageError, display_path,
+                     file_problem, os_error_text)
 from .lint import lint_cards
 from .load import load_yaml_file
 from .model import Card, Deck
@@ -56,15 +57,20 @@ def read_deck(cards_dir: Path, strict: bool = False, progress: Progress | None =
     (or any warning under ``strict``); otherwise returns the deck and the log
     holding its warnings.
     """
-    if not cards_dir.is_dir():
-        what = "is a file, not a folder" if cards_dir.exists() else "not found"
+    folder = file_problem(cards_dir)
+    if folder != A_FOLDER:
+        what = "not found" if folder == NOT_FOUND else \
+            "is a file, not a folder" if folder is None else f"cannot be read: {folder}"
         raise UsageError(f"cards folder {what} (expected a folder with {SETTINGS_FILE}, "
                          f"{SOURCES_FILE} and card files)", display_path(cards_dir))
     log = ProblemLog()
     for required in (SETTINGS_FILE, SOURCES_FILE):
-        if not (cards_dir / required).is_file():
+        why = file_problem(cards_dir / required)
+        if why == NOT_FOUND:
             log.error(Position(display_path(cards_dir / required)),
                       "file is missing: every cards folder has deck.yaml and sources.yaml")
+        elif why is not None:
+            log.error(Position(display_path(cards_dir / required)), f"cannot read this file: {why}")
     if log.errors:
         raise FactdeckError(log.problems)
     validator = Validator(log)

@@ -18,6 +18,14 @@ from .errors import Position, ProblemLog
 from .yaml_tree import YamlList, YamlMap, YamlText, YamlValue
 
 _TEXT_SHOWN = 40
+# The most one text of a card may hold. A printed face shows at most some 1,500 characters even at
+# its smallest size, and Typst's cost grows faster than a text's length (one 1 MB text: 2.9 GB and
+# 18 s to typeset); with this cap and the 2 MiB cap on a card file, the print stage of a deck stays
+# within the memory bound the README gives.
+MAX_TEXT_CHARACTERS = 5_000
+# "Did you mean" compares a misspelt key with every choice; over a registry of 20,000 sources and
+# thousands of misspellings that is minutes. Past this many comparisons in one run, keys go unsuggested.
+SUGGESTION_BUDGET = 200_000
 # Escapes in "..." can put any character into a text. Control characters
 # (Unicode category Cc) other than tab and newline would corrupt a note
 # (U+001F separates Anki's fields) or vanish unseen, so they are refused.
@@ -53,6 +61,35 @@ def suggest(word: str, choices: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest choice, or nothing."""
     close = closest(word, choices)
     return f" (did you mean '{close}'?)" if close else ""
+
+
+class Suggester:
+    """"Did you mean" over one large set of choices (the source keys), in bounded time for a whole run.
+
+    Only choices that could pass difflib's 0.6 cutoff (their lengths within
+    3:7 of the word's) and that start with the word's letter (a slip of the
+    first letter is the rare one) are compared, each word once, and at most
+    :data:`SUGGESTION_BUDGET` comparisons in all.
+    """
+
+    def __init__(self, choices: Iterable[str]) -> None:
+        self.by_start: dict[tuple[str, int], list[str]] = {}
+        for choice in choices:
+            self.by_start.setdefault((choice[:1], len(choice)), []).append(choice)
+        self.budget = SUGGESTION_BUDGET
+        self.made: dict[str, str] = {}
+
+    def suggest(self, word: str) -> str:
+        """`` (did you mean 'x'?)`` for the closest choice, or nothing (also once the budget is spent)."""
+        if word not in self.made:
+            lengths = range(len(word) * 3 // 7, len(word) * 7 // 3 + 2)
+            candidates = [choice for length in lengths for choice in self.by_start.get((word[:1], length), ())]
+            if len(candidates) > self.budget:
+                self.made[word] = ""
+            else:
+                self.budget -= len(candidates)
+                self.made[word] = suggest(word, candidates)
+        return self.made[word]
 
 
 def is_absent(value: YamlValue | None) -> bool:
@@ -92,6 +129,11 @@ class FieldReader:
         if required_at is not None and not stripped:
             spaces = " (only spaces)" if value.text else ""
             self.log.error(value.position, f"'{what}' is empty{spaces}", card_id)
+        if len(stripped) > MAX_TEXT_CHARACTERS:
+            self.log.error(value.position, f"'{what}' is too long: {len(stripped):,} characters, over the "
+                                           f"{MAX_TEXT_CHARACTERS:,}-character limit for one text; shorten it "
+                                           "or split the card", card_id)
+            return ""
         bad = CONTROL_CHARACTER.search(stripped)
         if bad is not None:
             self.log.error(value.position, f"'{what}' contains the invisible control character "

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -72,6 +72,12 @@ def typst_string(text: object) -> Markup:
     return Markup('"' + text + '"')
 
 
+def map_values(mapping: Mapping[str, object], render: Callable[[object], object]) -> dict[str, str]:
+    """``mapping`` with each value rendered by ``render`` (a macro), as text: the sandbox lets a
+    template build no dict of its own by ``update``."""
+    return {key: str(render(value)) for key, value in mapping.items()}
+
+
 def yaml_string(text: str) -> str:
     """Text as a YAML double-quoted scalar (JSON's string syntax is valid YAML), for generated files."""
     return json.dumps(text, ensure_ascii=False)
@@ -109,6 +115,49 @@ class MissingBlock(Exception):
         super().__init__(f"no '<% block {block} %>' in this template")
 
 
+_SECTION_TAG = re.compile(r'"([^"]*)"')
+
+
+def check_anki_syntax(text: str, template: jinja2.Template) -> None:
+    """Refuse a rendered Anki card template whose ``{{#Section}}``s do not pair up, at the template's line.
+
+    Anki (and genanki, which works out each card's required fields with
+    chevron) would fail on it only while the package is written.
+    """
+    from chevron.tokenizer import ChevronError, tokenize
+
+    try:
+        for _ in tokenize(text):
+            pass
+    except ChevronError as error:
+        lines = str(error).split("\n")
+        names = _SECTION_TAG.findall(str(error)) or [""]  # the tag, then (if any) the one still open
+        name = names[0]
+        if "never closed" in str(error):
+            message = f"Anki section '{{{{#{name}}}}}' is never closed: add '{{{{/{name}}}}}' after it"
+        elif "not opened" in str(error):
+            message = f"'{{{{/{name}}}}}' closes an Anki section that was never opened"
+        elif "last open tag is" in str(error):
+            message = f"'{{{{/{name}}}}}' closes an Anki section, but the one open is '{names[-1]}'"
+        else:
+            message = f"Anki template syntax: {lines[0]}"
+        raise FactdeckError([Problem(_tag_position(template, name), message)]) from None
+
+
+def _tag_position(template: jinja2.Template, name: str) -> Position:
+    """Where ``{{#name}}``, ``{{^name}}`` or ``{{/name}}`` first stands in the template's own file."""
+    where = display_path(Path(template.filename)) if template.filename else str(template.name)
+    try:
+        source = Path(template.filename or "").read_text(encoding="utf-8")
+    except OSError:
+        return Position(where)
+    tag = re.compile(r"\{\{\s*[#^/]\s*" + re.escape(name) + r"\s*\}\}")
+    for number, line in enumerate(source.split("\n"), start=1):
+        if tag.search(line):
+            return Position(where, number)
+    return Position(where)
+
+
 def render_block(template: jinja2.Template, block: str, variables: dict[str, object]) -> str:
     """One block of a template, rendered alone (each Anki card template has a front and a back)."""
     if block not in template.blocks:
@@ -129,12 +178,17 @@ def call_macro(template: jinja2.Template, macro: str, *args: object) -> str:
 
 
 def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
-    """A Jinja environment over the user's templates (if any) and the defaults."""
+    """A sandboxed Jinja environment over the user's templates (if any) and the defaults."""
     import jinja2  # here, not at the top: ``--check`` needs html_text's module, not Jinja
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     search = [user_dir] if user_dir is not None and user_dir.is_dir() else []
     search += [d for d in default_template_dirs() if d not in search]
-    env = jinja2.Environment(
+    # A deck repository's templates/ is used without being asked for, so building someone else's
+    # deck renders their templates: the sandbox keeps them to presentation. No attribute starting
+    # with "_" (no way from cycler to os), no calls that change a list, dict or set, no Python
+    # beyond the values and filters given here.
+    env = ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader([str(d) for d in search]),
         block_start_string="<%", block_end_string="%>",
         variable_start_string="<<", variable_end_string=">>",
@@ -147,5 +201,6 @@ def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
     env.filters["html_text"] = html_text
     env.filters["typst_string"] = typst_string
     env.filters["yaml_string"] = yaml_string
+    env.filters["map_values"] = map_values
     env.filters["typographic"] = typographic
     return env

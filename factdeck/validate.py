@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from . import saved_texts
 from .errors import Position, ProblemLog
 from .load import LoadedFile, YamlList, YamlMap, YamlText, YamlValue
 from .model import (CARD_FILE_FIELDS, CARD_KINDS, COMMON_FIELDS, ID_PATTERN, MAX_ANKI_ID,
                     SETTINGS_FIELDS, SOURCE_FIELDS, TAG_PATTERN, URL_PATTERN, Card, DeckSettings, Source)
 from .note_type_ids import NoteTypeIds, check_apart
-from .readers import FieldReader, describe, is_absent, quoted, suggest, text_position
+from .readers import FieldReader, Suggester, describe, is_absent, quoted, suggest, text_position
 
 
 def _as_id(text: str) -> str:
@@ -35,6 +36,7 @@ class Validator(FieldReader):
         self.type_ids: NoteTypeIds | None = None
         self.card_path: Path | None = None
         self.card_lines: dict[Path, list[str]] = {}  # read again only to point inside a text, on an error
+        self.source_keys: Suggester | None = None  # made on the first unknown source key
 
     def tags(self, value: YamlValue | None, card_id: str | None = None) -> tuple[str, ...]:
         tags = []
@@ -113,6 +115,7 @@ class Validator(FieldReader):
         self.duplicates(entries, "source key")
         result = {}
         unread: list[tuple[str, Position, str]] = []
+        outside: list[tuple[str, Position, str]] = []
         for key, raw in entries.entries.items():
             key_position = entries.key_positions[key]
             if not ID_PATTERN.match(key):
@@ -134,13 +137,25 @@ class Validator(FieldReader):
             text_file = values.pop("text_file")
             del values["title"]
             path = loaded.path.parent / text_file if text_file else None
-            if path is not None and not path.is_file():
+            why = saved_texts.refusal(path, saved_texts.deck_repository(loaded.path.parent)) if path else None
+            if why is not None and why.startswith(saved_texts.OUTSIDE):
+                # Kept beside the repository, like a page that may not be redistributed: not read
+                # (that is what protects the builder), and said once with the missing ones below.
+                outside.append((key, node.get("text_file").position, text_file))  # type: ignore[union-attr]
+                path = None
+            elif why is not None:
+                self.log.warning(node.get("text_file").position,  # type: ignore[union-attr]
+                                 f"'text_file' {quoted(text_file)} is not read: {why}")
+                path = None
+            elif path is not None and not path.is_file():
                 unread.append((key, node.get("text_file").position, text_file))  # type: ignore[union-attr]
             result[key] = Source(key=key, title=title, position=key_position, text_file=path, **values)
-        self.note_unread_texts(unread)
+        self.note_unread_texts(unread, "not found (looked for {path}{more})")
+        self.note_unread_texts(outside, "is outside the deck repository ({path}{more}), so it is not read "
+                                        f"(name its folder in {saved_texts.TRUSTED_FOLDERS} to read it)")
         return result
 
-    def note_unread_texts(self, unread: list[tuple[str, Position, str]]) -> None:
+    def note_unread_texts(self, unread: list[tuple[str, Position, str]], why: str) -> None:
         """Say once that quotes go unchecked: a typo in a path would otherwise switch the check off unseen.
 
         A note, not a warning: a saved page may be absent on purpose (not
@@ -150,8 +165,8 @@ class Validator(FieldReader):
             return
         keys = ", ".join(f"'{key}'" for key, _, _ in unread)
         first = unread[0]
-        self.log.note(first[1], f"saved text of {keys} not found (looked for {first[2]}"
-                                f"{' and more' if len(unread) > 1 else ''}); quotes citing "
+        reason = why.format(path=first[2], more=" and more" if len(unread) > 1 else "")
+        self.log.note(first[1], f"saved text of {keys} {reason}; quotes citing "
                                 f"{'it' if len(unread) == 1 else 'them'} are not checked word for word")
 
     # --- card files ----------------------------------------------------------
@@ -258,7 +273,8 @@ class Validator(FieldReader):
             if key in sources:
                 cited.append(sources[key])
             elif self.broken_sources is not None and key not in self.broken_sources:
-                self.log.error(position, f"unknown source {quoted(key)}{suggest(key, tuple(sources))}; "
+                self.source_keys = self.source_keys or Suggester(sources)
+                self.log.error(position, f"unknown source {quoted(key)}{self.source_keys.suggest(key)}; "
                                          "sources are listed in sources.yaml", label)
         if not keys and is_absent(raw.get("source")):
             self.log.warning(raw.position, "no source: every card should cite one ('source: KEY', "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,9 @@ from factdeck.cli import main
 
 ROOTS = Path(__file__).parent / "roots"
 REPO = Path(__file__).parent.parent
+# The bundled deck's saved pages lie beside the project (../shared/seeds), outside its repository,
+# where a build reads them only when told to.
+os.environ.setdefault("FACTDECK_TRUSTED_TEXTS", str(REPO.resolve().parent / "shared"))
 
 
 @dataclass

@@ -45,6 +45,7 @@ def test_each_back_is_its_front_mirrored_for_the_flip_then_offset(count, size, d
     layout = plan(count, PrintOptions(card_size=size, duplex=duplex, back_offset_mm=offset))
     width, height = PAPERS["a4"]
     fronts = {f.index: f.box for p in layout.pages if p.side == "front" for f in p.faces}
+    fronts_turned = {f.index: f.rotation for p in layout.pages if p.side == "front" for f in p.faces}
     for page in layout.pages:
         for back in (f for f in page.faces if page.side == "back"):
             front = fronts[back.index]
@@ -54,4 +55,5 @@ def test_each_back_is_its_front_mirrored_for_the_flip_then_offset(count, size, d
                 expected = (front.x, height - front.y - front.height)
             assert abs(back.box.x - expected[0] - offset[0]) < 0.002
             assert abs(back.box.y - expected[1] - offset[1]) < 0.002
-            assert back.turned == (duplex == "short")
+            turn = fronts_turned[back.index]  # a back's head lies behind its front's once turned over
+            assert back.rotation == ((180 - turn) % 360 if duplex == "short" else -turn % 360)

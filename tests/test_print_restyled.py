@@ -51,6 +51,8 @@ def assert_every_face_readable(pdf_path: Path, cards: Path) -> set[str]:
                 assert all(w["bottom"] <= number["top"] for w in words if w is not number), face
                 shown[face.index] += re.sub(r"\s+", "", crop.extract_text())
                 fonts |= {c["fontname"].split("+")[-1] for c in crop.chars}
+            if page_layout.scale_mark:  # the ruler check's label, beside the cards
+                inside += len(page.crop(_bbox(page_layout.scale_mark)).chars)
             assert inside == len(page.chars)  # nothing outside a card
     for index, card in enumerate(deck.cards):
         for text in (*card.texts().values(), card.note):

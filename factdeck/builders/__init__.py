@@ -58,6 +58,7 @@ BUILDERS: dict[str, type[Builder] | str] = {
     "csv": f"{__name__}.text:CsvBuilder",
     "pdf": f"{__name__}.printing.builder:PdfBuilder",
     "preview": f"{__name__}.printing.builder:PreviewBuilder",
+    "timeline": f"{__name__}.timeline:TimelineBuilder",
     "tsv": f"{__name__}.text:TsvBuilder",
 }
 
@@ -112,6 +113,13 @@ def write_all(deck: Deck, jobs: list[tuple[Builder, Path]]) -> list[str]:
         return [builder.write(deck, target)]
     from concurrent.futures import ThreadPoolExecutor  # not needed by --check
 
-    with ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix="factdeck-builder") as pool:
+    pool = ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix="factdeck-builder")
+    interrupted = False
+    try:
         futures = [pool.submit(builder.write, deck, target) for builder, target in jobs]
         return [future.result() for future in futures]
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the command leaves now, not when the builders are done
+        interrupted = True
+        raise
+    finally:
+        pool.shutdown(wait=not interrupted, cancel_futures=True)

@@ -16,8 +16,9 @@ from itertools import count
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..errors import UsageError, display_path
 from ..model import CARD_KINDS, Card, Deck, Source
-from ..templating import html_text, render_block
+from ..templating import check_anki_syntax, html_text, render_block
 from . import Builder
 
 if TYPE_CHECKING:
@@ -91,6 +92,8 @@ class AnkiBuilder(Builder):
             variables = {"deck": deck, "kind": kind.KIND, "title": direction.title, "cue": direction.cue,
                          "fields": fields, "front": fields[direction.front], "back": fields[direction.back]}
             front, back = (render_block(page, side, variables).strip() for side in ("front", "back"))
+            check_anki_syntax(front, page)
+            check_anki_syntax(back, page)
             templates.append({"name": direction.title, "qfmt": front, "afmt": back})
         version = kind.NOTE_TYPE_VERSION
         return genanki.Model(
@@ -101,8 +104,6 @@ class AnkiBuilder(Builder):
             model_type=genanki.Model.CLOZE if kind.CLOZE else genanki.Model.FRONT_BACK)
 
     def _write_package(self, decks: list[genanki.Deck], target: Path) -> None:
-        import genanki
-
         epoch = self.options.epoch
         with tempfile.TemporaryDirectory() as scratch:
             database = Path(scratch) / "collection.anki2"
@@ -111,9 +112,14 @@ class AnkiBuilder(Builder):
             # statement (genanki's schema alone is a dozen fsyncs, a fifth of a small build).
             connection.execute("PRAGMA synchronous = OFF")
             connection.execute("PRAGMA journal_mode = MEMORY")
-            genanki.Package(decks).write_to_db(connection.cursor(), epoch, count(epoch * 1000))
-            connection.commit()
-            connection.close()
+            try:
+                _write_collection(connection.cursor(), decks, epoch)
+                connection.commit()
+            except sqlite3.Error as error:  # "database or disk is full": the temporary folder, not ours
+                raise UsageError(f"cannot write the Anki package's scratch database: {error}",
+                                 display_path(Path(scratch))) from None
+            finally:
+                connection.close()
             # genanki's own writer stamps zip entries with the clock; fix them to the epoch.
             stamp = _zip_date(epoch)
             with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as package:
@@ -123,6 +129,43 @@ class AnkiBuilder(Builder):
                     info.external_attr = 0o644 << 16
                     # Level 3 deflates twice as fast as the default 6, for a package 7% larger.
                     package.writestr(info, data, compresslevel=3)
+
+
+def _write_collection(cursor: sqlite3.Cursor, decks: list[genanki.Deck], epoch: int) -> None:
+    """What ``genanki.Package(decks).write_to_db`` writes, with the decks and note types stored once.
+
+    genanki's ``Deck.write_to_db`` reads, extends and writes back the whole
+    decks and note-types JSON for each deck, which makes a deck of thousands
+    of subdecks quadratic. The same sequence is followed here on small
+    stand-ins (each note type's JSON is made once, for the last deck that
+    uses it, as genanki's last write leaves it), and each table written once.
+    """
+    import json
+
+    from genanki.apkg_col import APKG_COL
+    from genanki.apkg_schema import APKG_SCHEMA
+
+    cursor.executescript(APKG_SCHEMA)
+    cursor.executescript(APKG_COL)
+    stored_decks, stored_models = (json.loads(text) for text in cursor.execute("SELECT decks, models FROM col")
+                                   .fetchone())
+    stored_decks.update({str(deck.deck_id): deck.to_json() for deck in decks})
+    # genanki re-reads the JSON it wrote, whose keys are text, and adds the ids as numbers: json.dumps
+    # writes both, and the next json.loads keeps the first one's place and the last one's value.
+    entries: list[tuple[str, tuple[genanki.Model, int] | object]] = list(stored_models.items())
+    for deck in decks:
+        kept = dict(entries)
+        used = {note.model.model_id: note.model for note in deck.notes}
+        entries = [*kept.items(), *((str(model_id), (model, deck.deck_id)) for model_id, model in used.items())]
+    models = [(key, value[0].to_json(epoch, value[1]) if isinstance(value, tuple) else value)
+              for key, value in entries]
+    cursor.execute("UPDATE col SET decks = ?, models = ?",
+                   (json.dumps(stored_decks), "{" + ", ".join(f"{json.dumps(key)}: {json.dumps(value)}"
+                                                              for key, value in models) + "}"))
+    ids = count(epoch * 1000)
+    for deck in decks:
+        for note in deck.notes:
+            note.write_to_db(cursor, epoch, deck.deck_id, ids)
 
 
 def _zip_date(epoch: int) -> tuple[int, int, int, int, int, int]:

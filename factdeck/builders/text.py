@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from ..model import Card, Deck
 from ..templating import call_macro
 from . import Builder
+from .cells import quoted, spreadsheet_cell, tsv_cell
 
 if TYPE_CHECKING:
     import jinja2
@@ -78,8 +79,11 @@ class CsvBuilder(TextBuilder):
             rows = self.rows(deck)
             for card in rows:
                 front, back = self.sides(card)
-                writer.writerow([front, back, card.note, self.citation(card), " ".join(card.tags), card.deck,
-                                 guid(namespace, card)])
+                row = [spreadsheet_cell(cell) for cell in (front, back, card.note, self.citation(card),
+                                                           " ".join(card.tags), card.deck)]
+                if row[0].startswith("#"):  # csv.writer would not quote it, and Anki would skip the line
+                    stream.write(quoted(row.pop(0)) + ",")
+                writer.writerow([*row, guid(namespace, card)])
         return f"{len(rows)} row{'s' * (len(rows) != 1)} ({', '.join(CSV_COLUMNS)})"
 
 
@@ -93,7 +97,8 @@ class TsvBuilder(TextBuilder):
         with target.open("w", encoding="utf-8", newline="") as stream:
             for card in rows:
                 # A tab or line break inside a field would start a new column or card.
-                stream.write("\t".join(_BREAKS.sub(" ", side) for side in self.sides(card)) + "\n")
+                front, back = (_BREAKS.sub(" ", side) for side in self.sides(card))
+                stream.write(f"{tsv_cell(front, first=True)}\t{tsv_cell(back, first=False)}\n")
         return f"{len(rows)} row{'s' * (len(rows) != 1)} (front, back)"
 
 

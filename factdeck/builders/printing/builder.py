@@ -10,7 +10,6 @@ and joined (:mod:`.chunks`), so memory stays bounded. Typst runs sealed
 
 from __future__ import annotations
 
-import json
 import string
 from importlib import resources
 import tempfile
@@ -21,12 +20,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ...errors import Position
-from ...model import Deck
+from ...model import Card, Deck
 from ...typography import typographic
 from .. import Builder
 from . import chunks
-from .compiler import (PREVIEW_PPI, TEMPLATE, compile_document, overflows, template_problem, typst_compiler,
-                       typst_error)
+from .compiler import (PREVIEW_PPI, TEMPLATE, TypstFailure, compile_document, overflows, query, template_problem,
+                       typst_compiler, typst_error)
 from .fitting import Probe, TextExtents, probe_for
 from .layout import Layout, plan
 
@@ -51,7 +50,7 @@ class PdfBuilder(Builder):
         progress = self.options.progress
         progress.stage("pdf: writing the layout")
         layout = self.layout(deck)
-        parts = chunks.chunks_of(layout)
+        parts = chunks.chunks_of(layout, [sum(map(len, _printed_card_texts(card))) for card in deck.cards])
         if len(parts) > 1:  # the workers' server starts up while the probe runs
             chunks.start_workers_server()
         extents = self.text_extents(deck, layout)
@@ -124,15 +123,13 @@ class PdfBuilder(Builder):
         None, so that every face is measured, when the style lays a face out
         taller than its ``main-bound`` adds up (a restyled ``main-content``).
         """
-        import typst
-
         probe = probe_for(_printed_texts(deck), also=ALWAYS_PROBED)
         with tempfile.TemporaryDirectory() as root:
             compiler = typst_compiler(self.probe_source(layout, probe), Path(root))
             try:
-                (font,) = json.loads(compiler.query(FONT_PROBE, field="value", format="json"))
-            except typst.TypstError as error:  # the probe's own code is fixed: the style's is at fault
-                raise typst_error(error.message, STYLE_TEMPLATE) from None
+                (font,) = query(compiler, FONT_PROBE)
+            except TypstFailure as error:  # the probe's own code is fixed: the style's is at fault
+                raise typst_error(str(error), STYLE_TEMPLATE) from None
         if not font["bounds"]:
             self.options.log.note(Position(f"templates/{STYLE_TEMPLATE}"),
                                   "main-content lays a face out taller than main-bound adds up: every printed "
@@ -171,10 +168,15 @@ class PreviewBuilder(PdfBuilder):
         return f"the first sheet of {self.options.print.paper} paper, front and back, at {PREVIEW_PPI} ppi"
 
 
+def _printed_card_texts(card: Card) -> Iterator[str]:
+    """The texts of a card that its printed faces may show."""
+    yield from card.texts().values()
+    yield card.note
+
+
 def _printed_texts(deck: Deck) -> Iterator[str]:
-    """Every text of the deck that a printed face may show, as faces.typ prints it (typographic)."""
+    """Every text of the deck that a printed face may show, as faces.typ prints it."""
     for card in deck.cards:
-        yield from map(typographic, card.texts().values())
-        yield typographic(card.note)
+        yield from map(typographic, _printed_card_texts(card))
     for source in deck.sources.values():
         yield from map(typographic, (source.author, source.title, source.year))

@@ -18,22 +18,18 @@ from __future__ import annotations
 import io
 import multiprocessing
 import os
-import signal
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from .compiler import overflows, typst_compiler
+from ...processes import BUILD_PID, SERVER_PID, die_with_parent, leave_stopping_to_parent
+from .compiler import TypstFailure, overflows, typst_compiler
 from .layout import Layout
-
-if TYPE_CHECKING:
-    import typst
 
 # Measured at 10k cards on 2 cores, whole build and peak memory (PSS summed over the parent
 # and its workers): 40 sheets a chunk 5.3 s and 328 MB, 50 sheets 5.2 s and 362 MB, 60 sheets
@@ -46,7 +42,12 @@ SHEETS_PER_CHUNK = 40
 # and nothing to join. 1k cards: 0.9 s at 230-250 MB, against 1.1 s in 40-sheet chunks; at
 # 2k cards both take 1.7 s, but one compile peaks at 345 MB (chunks: 240 MB), and at 3k 520 MB.
 ONE_COMPILE_SHEETS = 120
+# Typst's memory grows with the text it lays out, measured faces most (a face too full is tried
+# at smaller sizes): 130 cards of three 5,000-character texts (the cap) took 494 MB in one compile,
+# 1,080 of them 3.6 GB. No compile is given more than this many printed characters, a sheet at least.
+CHARACTERS_PER_COMPILE = 500_000
 WORKERS = min(2, os.cpu_count() or 1)
+QUIET_TRACKER = "ignore:resource_tracker:UserWarning"  # a -W option, see worker_context
 
 
 class WorkerCrash(Exception):
@@ -63,20 +64,42 @@ class ChunkResult:
     error: str | None = None
 
 
-def chunks_of(layout: Layout) -> list[Layout]:
-    """``layout`` as the builder typesets it: whole if small enough, else in chunks of whole sheets."""
+def chunks_of(layout: Layout, characters: Sequence[int] = ()) -> list[Layout]:
+    """``layout`` as the builder typesets it: whole if small enough, else in chunks of whole sheets.
+
+    ``characters`` is each card's printed text length: a chunk holds at most
+    :data:`CHARACTERS_PER_COMPILE` of them (or one sheet), so a deck of long
+    texts is typeset in smaller chunks rather than in more memory.
+    """
     pages_a_sheet = 2 if layout.pages and layout.pages[0].side == "front" else 1
-    if len(layout.pages) <= ONE_COMPILE_SHEETS * pages_a_sheet:
+    weights = sheet_characters(layout, characters, pages_a_sheet)
+    if len(layout.pages) <= ONE_COMPILE_SHEETS * pages_a_sheet and sum(weights) <= CHARACTERS_PER_COMPILE:
         return [layout]
-    return split(layout, SHEETS_PER_CHUNK)
+    return split(layout, SHEETS_PER_CHUNK, weights)
 
 
-def split(layout: Layout, sheets: int) -> list[Layout]:
-    """``layout`` cut into layouts of at most ``sheets`` whole sheets each (a sheet: a front and its back)."""
+def sheet_characters(layout: Layout, characters: Sequence[int], pages_a_sheet: int) -> list[int]:
+    """The printed characters on each sheet (0 for all when they are not given)."""
+    if not characters:
+        return [0] * -(-len(layout.pages) // pages_a_sheet)
+    return [sum(characters[index] for index in {face.index for face in page.faces})
+            for page in layout.pages[::pages_a_sheet]]
+
+
+def split(layout: Layout, sheets: int, weights: Sequence[int] = ()) -> list[Layout]:
+    """``layout`` cut into layouts of at most ``sheets`` whole sheets each (a sheet: a front and its back),
+    and of at most :data:`CHARACTERS_PER_COMPILE` printed characters by ``weights`` (one a sheet) unless
+    one sheet holds more."""
     pages_a_sheet = 2 if layout.pages and layout.pages[0].side == "front" else 1
-    size = max(1, sheets) * pages_a_sheet
-    return [replace(layout, pages=layout.pages[start:start + size])
-            for start in range(0, max(1, len(layout.pages)), size)]
+    weights = list(weights) or [0] * -(-len(layout.pages) // pages_a_sheet)
+    starts, taken, held = [0], 0, 0
+    for sheet, weight in enumerate(weights):
+        if taken and (taken == max(1, sheets) or held + weight > CHARACTERS_PER_COMPILE):
+            starts.append(sheet)
+            taken, held = 0, 0
+        taken, held = taken + 1, held + weight
+    bounds = [start * pages_a_sheet for start in starts] + [max(1, len(layout.pages))]
+    return [replace(layout, pages=layout.pages[start:end]) for start, end in zip(bounds, bounds[1:])]
 
 
 def compile_chunk(source: str, epoch: int) -> ChunkResult:
@@ -88,10 +111,13 @@ def compile_chunk(source: str, epoch: int) -> ChunkResult:
         try:
             # No tags: pypdf cannot join the chunks' structure trees, and dangling ones are worse.
             pdf, warnings = compiler.compile_with_warnings(format="pdf", timestamp=epoch, pdf_tags=False)
+            found = overflows(compiler)
         except typst.TypstError as error:
             return ChunkResult(error=error.message)
+        except TypstFailure as error:
+            return ChunkResult(error=str(error))
         assert isinstance(pdf, bytes)
-        return ChunkResult(pdf, tuple(overflows(compiler)), tuple(w.message for w in warnings))
+        return ChunkResult(pdf, tuple(found), tuple(w.message for w in warnings))
 
 
 def worker_context() -> multiprocessing.context.BaseContext:
@@ -103,7 +129,14 @@ def worker_context() -> multiprocessing.context.BaseContext:
         # Each worker runs the main script again (build.py: 40-50 ms of imports a worker, 1.2 s
         # of CPU over a 10k deck's 28 chunks) unless what it imports is here already: before
         # Python 3.13.8 and 3.14.1, preloading "__main__" does nothing (CPython gh-137996).
-        context.set_forkserver_preload(["__main__", "factdeck.cli", __name__, "typst"])
+        # The lifeline first: a Ctrl-C while the server imports the rest must not end it with a traceback.
+        context.set_forkserver_preload(["factdeck.lifeline", "__main__", "factdeck.cli", __name__, "typst"])
+        os.environ[BUILD_PID] = str(os.getpid())  # the server, started from here, dies with this process
+    # An interrupted build leaves at once (os._exit), before the pool's semaphores are freed; the
+    # resource tracker frees them, as it should, but would print a warning under the one-line message.
+    # It is started with the interpreter's -W options.
+    if QUIET_TRACKER not in sys.warnoptions:
+        sys.warnoptions.append(QUIET_TRACKER)
     return context
 
 
@@ -131,21 +164,28 @@ def compile_in_workers(sources: Iterable[str], epoch: int) -> Iterator[ChunkResu
     else:
         batches, options = iter(lambda: list(islice(chunks, WORKERS)), []), {}
     for batch in batches:
-        pool = ProcessPoolExecutor(WORKERS, mp_context=context, initializer=_leave_interrupts_to_parent,
-                                   **options)
+        pool = ProcessPoolExecutor(WORKERS, mp_context=context, initializer=_start_worker, **options)
+        interrupted = False
         try:
             futures = [pool.submit(compile_chunk, source, epoch) for source in batch]
             for future in futures:
                 yield future.result()
         except BrokenProcessPool as error:
             raise WorkerCrash(str(error)) from None
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM: leave at once; the workers die with this process
+            interrupted = True
+            raise
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            pool.shutdown(wait=not interrupted, cancel_futures=True)
 
 
-def _leave_interrupts_to_parent() -> None:
-    """In a worker: ignore Ctrl-C, which the whole process group gets; the parent stops the build."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _start_worker() -> None:
+    """In a worker: the build stops it (by ending), not a signal to the process group; it dies with its server.
+
+    Spawned workers (no fork server) are the build's own children.
+    """
+    leave_stopping_to_parent()
+    die_with_parent(int(os.environ.get(SERVER_PID) or os.environ.get(BUILD_PID) or os.getppid()))
 
 
 def join(pdfs: Iterable[bytes]) -> bytes:

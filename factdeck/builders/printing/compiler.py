@@ -31,9 +31,27 @@ def typst_compiler(source: str, root: Path) -> typst.Compiler:
     return typst.Compiler(str(main), root=str(root), font_paths=[], ignore_system_fonts=True)
 
 
+class TypstFailure(Exception):
+    """Typst could not compile the document (a broken template, say); the message is Typst's."""
+
+
+def query(compiler: typst.Compiler, label: str) -> list[dict[str, object]]:
+    """The values of the metadata labelled ``label``, compiling the document if need be.
+
+    The binding's query raises a bare ``RuntimeError`` ("failed to compile
+    document: ...") where compile raises ``TypstError``: both are Typst's word
+    on the template, not a bug of ours.
+    """
+    try:
+        return json.loads(compiler.query(label, field="value", format="json"))
+    except RuntimeError as error:  # TypstError is a RuntimeError too
+        message = getattr(error, "message", None) or str(error).removeprefix("failed to compile document: ")
+        raise TypstFailure(message) from None
+
+
 def overflows(compiler: typst.Compiler) -> list[dict[str, object]]:
     """The faces whose text did not fit, as ``{"card": index, "side": ...}``, from a compiled document."""
-    return json.loads(compiler.query(OVERFLOW, field="value", format="json"))
+    return query(compiler, OVERFLOW)
 
 
 def compile_document(compiler: typst.Compiler, format: str, epoch: int) -> tuple[bytes, list[str]]:

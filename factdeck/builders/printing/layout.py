@@ -32,10 +32,12 @@ CARD_SIZES: dict[str, tuple[float, float]] = {
     "a7": (74.0, 105.0),
 }
 DUPLEX_MODES = ("long", "short", "none")
-MARGIN_MM = 4.0       # most printers cannot ink the outer 4 mm of a sheet
+MARGIN_MM = 5.0       # nothing is printed nearer the sheet's edge: many printers cannot ink there
 GUTTER_MM = 3.0       # between cards: room for crop marks at every corner
 MARK_GAP_MM = 0.5     # crop marks stop short of the card, so no ink is left on a card
 MARK_LENGTH_MM = 4.0
+MIN_MARK_MM = 1.5     # cards abut (one cut between them) only where the outer marks still get this long
+SCALE_MARK_MM = (50.0, 2.0)  # the ruler check's bar and its label: width, height
 MAX_OFFSET_MM = 20.0
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*x\s*(\d+(?:\.\d+)?)\s*(mm|cm|in)\s*$", re.IGNORECASE)
 _UNIT_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4}
@@ -53,12 +55,21 @@ class Box:
 
 @dataclass(frozen=True)
 class Face:
-    """One face of card number ``index`` (0-based), drawn in ``box``; ``turned`` means rotated 180°."""
+    """One face of card number ``index`` (0-based), drawn in ``box`` turned ``rotation`` degrees clockwise.
+
+    A face lies on its side (90 or 270) when the card does on the sheet; its box
+    is then the card's height wide.
+    """
 
     index: int
     side: str  # "front" or "back"
     box: Box
-    turned: bool = False
+    rotation: int = 0  # 0, 90, 180 or 270
+
+    @property
+    def turned(self) -> bool:
+        """Upside down: what print templates copied from an earlier factdeck ask."""
+        return self.rotation == 180
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,7 @@ class Page:
     faces: tuple[Face, ...]
     crop_marks: tuple[Line, ...] = ()
     fold_lines: tuple[Line, ...] = ()
+    scale_mark: Box | None = None  # a bar of known length, to check the print's scale with a ruler
 
 
 @dataclass(frozen=True)
@@ -90,6 +102,7 @@ class Layout:
     columns: int
     rows: int
     pages: tuple[Page, ...]
+    gutters: tuple[float, float] = (GUTTER_MM, GUTTER_MM)  # between columns, between rows
 
     @property
     def per_sheet(self) -> int:
@@ -129,29 +142,34 @@ def plan(count: int, options: PrintOptions) -> Layout:
     paper = PAPERS[options.paper]
     width, height = parse_card_size(options.card_size)
     folded = options.duplex == "none"
-    # Turn the card when that fits more on a sheet (a business card lies on its side).
-    (columns, rows), (turned_columns, turned_rows) = (
+    # Lay the card on its side when that fits more on a sheet (a business card does); it is
+    # still set as written, portrait or landscape, and turned a quarter on the sheet.
+    ((columns, rows), gutters), ((turned_columns, turned_rows), turned_gutters) = (
         _grid(paper, _unit(size, folded)) for size in ((width, height), (height, width)))
-    if turned_columns * turned_rows > columns * rows:
-        width, height, columns, rows = height, width, turned_columns, turned_rows
-    unit = _unit((width, height), folded)
+    sideways = turned_columns * turned_rows > columns * rows
+    on_sheet = (height, width) if sideways else (width, height)
+    if sideways:
+        columns, rows, gutters = turned_columns, turned_rows, turned_gutters
+    unit = _unit(on_sheet, folded)
     if columns * rows == 0:
         raise ValueError(f"a {options.card_size} card{' and its fold' if folded else ''} "
                          f"({unit[0]:g} x {unit[1]:g} mm) does not fit on {options.paper} paper "
                          f"with {MARGIN_MM:g} mm margins")
-    slots = _slots(paper, unit, columns, rows)
+    slots = _slots(paper, unit, columns, rows, gutters)
     sheets = [range(start, min(start + len(slots), count)) for start in range(0, count, len(slots))]
     pages: list[Page] = []
     for sheet in sheets or [range(0)]:
         boxes = [Box(*slots[i], unit[0], unit[1]) for i in range(len(sheet))]
         marks = crop_marks(tuple(boxes), paper)
+        scale = scale_mark(tuple(boxes), marks, paper)
+        rotation = 270 if sideways else 0  # on its side, the card's head is to the sheet's left
         if folded:
-            pages.append(_fold_page(sheet, boxes, width, marks))
+            pages.append(_fold_page(sheet, boxes, on_sheet[0], rotation, marks, scale))
             continue
-        fronts = tuple(Face(i, "front", box) for i, box in zip(sheet, boxes))
-        pages.append(Page("front", fronts, marks))
+        fronts = tuple(Face(i, "front", box, rotation) for i, box in zip(sheet, boxes))
+        pages.append(Page("front", fronts, marks, scale_mark=scale))
         pages.append(Page("back", tuple(_back(face, paper, options) for face in fronts)))
-    return Layout(paper, (width, height), columns, rows, tuple(pages))
+    return Layout(paper, (width, height), columns, rows, tuple(pages), gutters)
 
 
 def _unit(card: tuple[float, float], folded: bool) -> tuple[float, float]:
@@ -159,19 +177,31 @@ def _unit(card: tuple[float, float], folded: bool) -> tuple[float, float]:
     return (2 * card[0], card[1]) if folded else card
 
 
-def _grid(paper: tuple[float, float], unit: tuple[float, float]) -> tuple[int, int]:
-    def fit(room: float, size: float) -> int:
-        return max(0, math.floor((room - 2 * MARGIN_MM + GUTTER_MM) / (size + GUTTER_MM) + 1e-9))
+def _grid(paper: tuple[float, float], unit: tuple[float, float]) -> tuple[tuple[int, int], tuple[float, float]]:
+    """How many cards fit across and down the sheet, and the gutters between them."""
+    (columns, column_gutter), (rows, row_gutter) = _fit(paper[0], unit[0]), _fit(paper[1], unit[1])
+    return (columns, rows), (column_gutter, row_gutter)
 
-    return fit(paper[0], unit[0]), fit(paper[1], unit[1])
+
+def _fit(room: float, size: float) -> tuple[int, float]:
+    """How many cards fit along ``room``, and the gutter between them.
+
+    Cards abut (one cut between neighbours, and no gutter to cut away) where that
+    fits one more, as three 88 mm rows do on Letter: the outer crop marks then
+    still mark every cut line.
+    """
+    usable = room - 2 * MARGIN_MM
+    spaced = max(0, math.floor((usable + GUTTER_MM) / (size + GUTTER_MM) + 1e-9))
+    abutting = max(0, math.floor((usable - 2 * (MARK_GAP_MM + MIN_MARK_MM)) / size + 1e-9))
+    return (abutting, 0.0) if abutting > spaced else (spaced, GUTTER_MM)
 
 
-def _slots(paper: tuple[float, float], unit: tuple[float, float], columns: int,
-           rows: int) -> list[tuple[float, float]]:
+def _slots(paper: tuple[float, float], unit: tuple[float, float], columns: int, rows: int,
+           gutters: tuple[float, float]) -> list[tuple[float, float]]:
     """Top-left corners, row by row, of a grid centred on the paper."""
-    left = (paper[0] - columns * unit[0] - (columns - 1) * GUTTER_MM) / 2
-    top = (paper[1] - rows * unit[1] - (rows - 1) * GUTTER_MM) / 2
-    return [(_mm(left + c * (unit[0] + GUTTER_MM)), _mm(top + r * (unit[1] + GUTTER_MM)))
+    left = (paper[0] - columns * unit[0] - (columns - 1) * gutters[0]) / 2
+    top = (paper[1] - rows * unit[1] - (rows - 1) * gutters[1]) / 2
+    return [(_mm(left + c * (unit[0] + gutters[0])), _mm(top + r * (unit[1] + gutters[1])))
             for r in range(rows) for c in range(columns)]
 
 
@@ -183,17 +213,28 @@ def _back(front: Face, paper: tuple[float, float], options: PrintOptions) -> Fac
     else:
         x, y = paper[0] - box.x - box.width, box.y
     return Face(front.index, "back", Box(_mm(x + dx), _mm(y + dy), box.width, box.height),
-                turned=options.duplex == "short")
+                _mirrored(front.rotation, options.duplex))
 
 
-def _fold_page(sheet: range, pairs: list[Box], width: float, marks: tuple[Line, ...]) -> Page:
+def _mirrored(rotation: int, flip: str) -> int:
+    """How a back is turned so that its head is behind its front's head once the sheet is turned over.
+
+    Turned over its long (left) edge, left and right swap; over its short (top)
+    edge, top and bottom do. Folding a card is turning it over the fold line.
+    """
+    return (180 - rotation) % 360 if flip == "short" else -rotation % 360
+
+
+def _fold_page(sheet: range, pairs: list[Box], width: float, rotation: int, marks: tuple[Line, ...],
+               scale: Box | None) -> Page:
     faces, folds = [], []
     for index, pair in zip(sheet, pairs):
-        faces.append(Face(index, "front", Box(pair.x, pair.y, width, pair.height)))
-        faces.append(Face(index, "back", Box(_mm(pair.x + width), pair.y, width, pair.height)))
+        faces.append(Face(index, "front", Box(pair.x, pair.y, width, pair.height), rotation))
+        faces.append(Face(index, "back", Box(_mm(pair.x + width), pair.y, width, pair.height),
+                          _mirrored(rotation, "long")))  # the fold line is upright
         fold_x = _mm(pair.x + width)
         folds.append(Line(fold_x, pair.y, fold_x, _mm(pair.y + pair.height)))
-    return Page("both", tuple(faces), marks, tuple(folds))
+    return Page("both", tuple(faces), marks, tuple(folds), scale)
 
 
 @lru_cache(maxsize=None)
@@ -222,9 +263,9 @@ def crop_marks(boxes: tuple[Box, ...], paper: tuple[float, float]) -> tuple[Line
 def _reach(boxes: list[Box], paper: tuple[float, float], x: float, y: float, dx: int, dy: int) -> float:
     """How far a line from (x, y) in direction (dx, dy) runs before it meets a card or the paper's edge."""
     if dx:
-        reach = (x if dx < 0 else paper[0] - x) - MARGIN_MM / 2
+        reach = (x if dx < 0 else paper[0] - x) - MARGIN_MM
     else:
-        reach = (y if dy < 0 else paper[1] - y) - MARGIN_MM / 2
+        reach = (y if dy < 0 else paper[1] - y) - MARGIN_MM
     for box in boxes:
         if dx and box.y <= y <= box.y + box.height:
             distance = x - (box.x + box.width) if dx < 0 else box.x - x
@@ -235,6 +276,45 @@ def _reach(boxes: list[Box], paper: tuple[float, float], x: float, y: float, dx:
         if distance >= 0:
             reach = min(reach, distance)
     return reach
+
+
+@lru_cache(maxsize=None)
+def scale_mark(boxes: tuple[Box, ...], marks: tuple[Line, ...], paper: tuple[float, float]) -> Box | None:
+    """Where the scale bar goes, clear of every card and mark; None when the margins have no room.
+
+    Above the cards, else below them, else (upright, taller than wide) beside
+    them; as near the middle of that edge as the crop marks allow.
+    """
+    if not boxes:
+        return None
+    found = _scale_mark_above_or_below(boxes, marks, paper)
+    if found is None:  # the same search with x and y swapped: the left and right margins
+        turned = _scale_mark_above_or_below(tuple(Box(b.y, b.x, b.height, b.width) for b in boxes),
+                                            tuple(Line(m.y1, m.x1, m.y2, m.x2) for m in marks), paper[::-1])
+        found = turned and Box(turned.y, turned.x, turned.height, turned.width)
+    return found
+
+
+def _scale_mark_above_or_below(boxes: tuple[Box, ...], marks: tuple[Line, ...],
+                               paper: tuple[float, float]) -> Box | None:
+    width, height = SCALE_MARK_MM
+    top = min(box.y for box in boxes) - MARK_GAP_MM
+    bottom = max(box.y + box.height for box in boxes) + MARK_GAP_MM
+    for y in (MARGIN_MM, paper[1] - MARGIN_MM - height):
+        if y + height > top and y < bottom:  # no room between the cards and the margin
+            continue
+        blocked = sorted((min(m.x1, m.x2) - MARK_GAP_MM, max(m.x1, m.x2) + MARK_GAP_MM) for m in marks
+                         if min(m.y1, m.y2) < y + height + MARK_GAP_MM and max(m.y1, m.y2) > y - MARK_GAP_MM)
+        free, start = [], MARGIN_MM
+        for low, high in blocked + [(paper[0] - MARGIN_MM, paper[0])]:
+            if low - start >= width:
+                free.append((start, low))
+            start = max(start, high)
+        if free:
+            middle = paper[0] / 2 - width / 2
+            x = min((min(max(middle, low), high - width) for low, high in free), key=lambda x: abs(x - middle))
+            return Box(_mm(x), _mm(y), width, height)
+    return None
 
 
 def _mm(value: float) -> float:
