@@ -161,7 +161,9 @@ def build_and_report(request: BuildRequest, quiet: bool) -> int:
         if request.check:
             print(terminal_text(f"{display_path(request.cards)}: {result.cards} cards OK"))
         for output in result.outputs:
-            print(terminal_text(f"wrote {display_path(output.target)}: {output.summary}"))
+            # A summary may go on in lines of its own (the .apkg's lock, its removed cards): each made safe.
+            lines = f"wrote {display_path(output.target)}: {output.summary}".split("\n")
+            print("\n".join(terminal_text(line) for line in lines))
     report(list(result.problems), quiet=quiet)
     return 0
 

@@ -10,7 +10,7 @@ import unicodedata
 from pathlib import Path
 
 from .errors import ProblemLog
-from .model import Card, QuoteCard, Source, TermCard
+from .model import Card, DateCard, QuoteCard, Source, TermCard
 from .typography import straightened
 
 # A kind's ANSWER field is what a student has to recall: a long one is hard to review.
@@ -28,6 +28,7 @@ def _collapse(text: str) -> str:
 def lint_cards(cards: list[Card], log: ProblemLog) -> None:
     """Log warnings for long answers, self-defining terms, near-duplicates and misquotes."""
     seen_fronts: dict[tuple[str, str], Card] = {}
+    asked_dates: dict[str, DateCard] = {}
     source_texts: dict[Path, str | None] = {}
     for card in cards:
         answer_field = card.ANSWER
@@ -35,7 +36,7 @@ def lint_cards(cards: list[Card], log: ProblemLog) -> None:
         if len(answer) > LONG_ANSWER_CHARS:
             log.warning(card.where(answer_field), f"'{answer_field}' is {len(answer)} characters; "
                                        f"keep answers under {LONG_ANSWER_CHARS} (split the card?)", card.id)
-        if isinstance(card, TermCard) and _contains_term(card.definition, card.term):
+        if isinstance(card, TermCard) and card.reverse and _contains_term(card.definition, card.term):
             log.warning(card.where("definition"), f"the definition contains the term '{card.term}', "
                                        "which gives the answer away on the reverse card", card.id)
         # Two cards of a kind that agree on their PROMPT (ignoring case, Unicode
@@ -51,6 +52,18 @@ def lint_cards(cards: list[Card], log: ProblemLog) -> None:
             seen_fronts[key] = card
         if isinstance(card, QuoteCard):
             _check_quote(card, source_texts, log)
+        if isinstance(card, DateCard) and card.reverse:
+            _check_date_asked_back(card, asked_dates, log)
+
+
+def _check_date_asked_back(card: DateCard, asked: dict[str, DateCard], log: ProblemLog) -> None:
+    """Asked date -> event, a date two cards share has two right answers: one of them should not be asked back."""
+    words = _words(card.date)
+    other = asked.setdefault(words, card)
+    if other is not card:
+        log.warning(card.where("date"), f"the date {card.date!r} is also the date of card '{other.id}' "
+                                        f"({other.where('date')}), so asked date -> event it has two answers; "
+                                        "add 'reverse: false' to one of them (asked event -> date only)", card.id)
 
 
 def _words(text: str) -> str:

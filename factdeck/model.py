@@ -29,7 +29,7 @@ TAG_PATTERN = re.compile(r"^[^\s\"]+$")
 URL_PATTERN = re.compile(r"^(?:https?|HTTPS?)://\S+$")
 SETTINGS_FIELDS = ("name", "description", "deck_id", "guid_namespace", "note_type_ids")
 SOURCE_FIELDS = ("title", "author", "site", "year", "url", "note", "text_file")
-CARD_FILE_FIELDS = ("deck", "tags", "cards")
+CARD_FILE_FIELDS = ("deck", "tags", "reverse", "cards")
 COMMON_FIELDS = ("id", "kind", "source", "note", "tags")
 MAX_ANKI_ID = 2**63 - 1
 # A kind's note type keeps the ids after its own for later versions of its fields.
@@ -76,6 +76,7 @@ class Direction:
     back: str
     answer_label: str  # the label over the printed answer ("Definition")
     printed: bool = False
+    reverse: bool = False  # asked only when the card is asked both ways (not 'reverse: false')
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,8 @@ class Card:
     DIRECTIONS: ClassVar[tuple[Direction, ...]] = ()
     NOTE_TYPE_VERSION: ClassVar[int] = 1  # bump when the fields change: a new note type in Anki
     CLOZE: ClassVar[bool] = False  # an Anki cloze note type: one card per deletion number
+    # A field whose text is a date: Anki's browser lists the kind's notes in its time order.
+    SORTED_BY_DATE: ClassVar[str] = ""
 
     id: str
     deck: str
@@ -105,6 +108,8 @@ class Card:
     position: Position
     tags: tuple[str, ...] = ()
     note: str = ""
+    # Asked in its reverse directions too (Direction.reverse); 'reverse: false' asks the others only.
+    reverse: bool = True
     # Where each field's value stands, so a message can point at the field, not the card.
     field_positions: Mapping[str, Position] = field(default_factory=dict, compare=False, repr=False)
 
@@ -143,9 +148,18 @@ class Card:
         """What tells this note's variants apart (empty for a kind with one)."""
         return ()
 
+    @classmethod
+    def reversible(cls) -> bool:
+        """Whether the kind has a direction that 'reverse: false' turns off."""
+        return any(d.reverse for d in cls.DIRECTIONS)
+
+    def directions(self) -> tuple[Direction, ...]:
+        """The directions this card is asked in: without the reverse ones when 'reverse: false'."""
+        return tuple(d for d in self.DIRECTIONS if self.reverse or not d.reverse)
+
     def anki_card_count(self) -> int:
-        """How many Anki cards the note makes: one per direction (a cloze: one per deletion number)."""
-        return len(self.DIRECTIONS)
+        """How many Anki cards the note makes: one per direction it is asked in (a cloze: one per deletion)."""
+        return len(self.directions())
 
 
 CARD_KINDS: dict[str, type[Card]] = {}
@@ -182,7 +196,8 @@ class TermCard(Card):
         Direction("Term → Definition", "term-to-definition.html", "Term · define", "term", "definition",
                   "Definition", printed=True),
         Direction("Definition → Term", "definition-to-term.html", "Term · name it", "definition", "term",
-                  "Term"))
+                  "Term", reverse=True))
+    NOTE_TYPE_VERSION: ClassVar[int] = 2  # v2: Note -> Remark, Card ID and Ask Both Ways added
     term: str = ""
     definition: str = ""
 
@@ -201,7 +216,10 @@ class DateCard(Card):
     ANSWER: ClassVar[str] = "event"
     DIRECTIONS: ClassVar[tuple[Direction, ...]] = (
         Direction("Event → Date", "event-to-date.html", "Date · when?", "event", "date", "Date", printed=True),
-        Direction("Date → Event", "date-to-event.html", "Date · what happened?", "date", "event", "Event"))
+        Direction("Date → Event", "date-to-event.html", "Date · what happened?", "date", "event", "Event",
+                  reverse=True))
+    NOTE_TYPE_VERSION: ClassVar[int] = 2  # v2: Note -> Remark; Card ID, Ask Both Ways and Sort Date added
+    SORTED_BY_DATE: ClassVar[str] = "date"
     date: str = ""
     event: str = ""
 
@@ -213,7 +231,7 @@ class QuoteCard(Card):
     DESCRIPTION: ClassVar[str] = "A quotation, copied exactly; asks who said it, and when and where."
     FIELDS: ClassVar[tuple[TextField, ...]] = (
         TextField("quote", "Quote", "The quotation, copied exactly from the source."),
-        TextField("by", "By", "Who said or wrote it, as the source attributes it."),
+        TextField("by", "Speaker", "Who said or wrote it, as the source attributes it."),
         TextField("context", "Context", "Where and when, and who reports it."),
         TextField("date", "Date", "Optional: when it was said, as written.", required=False))
     PROMPT: ClassVar[str] = "quote"
@@ -221,6 +239,7 @@ class QuoteCard(Card):
     DIRECTIONS: ClassVar[tuple[Direction, ...]] = (
         Direction("Quote → Who said it", "quote-to-speaker.html", "Quotation · who said it?", "quote", "by",
                   "Who said it", printed=True),)
+    NOTE_TYPE_VERSION: ClassVar[int] = 2  # v2: Note -> Remark, By -> Speaker, Card ID added
     quote: str = ""
     by: str = ""
     context: str = ""
@@ -240,6 +259,7 @@ class FigureCard(Card):
     DIRECTIONS: ClassVar[tuple[Direction, ...]] = (
         Direction("Measure → Figure", "measure-to-figure.html", "Figure · how much?", "measure", "figure",
                   "Figure", printed=True),)
+    NOTE_TYPE_VERSION: ClassVar[int] = 2  # v2: Note -> Remark, Card ID added
     measure: str = ""
     figure: str = ""
 
@@ -257,6 +277,7 @@ class FactCard(Card):
     DIRECTIONS: ClassVar[tuple[Direction, ...]] = (
         Direction("Question → Answer", "question-to-answer.html", "Question", "question", "answer", "Answer",
                   printed=True),)
+    NOTE_TYPE_VERSION: ClassVar[int] = 2  # v2: Note -> Remark, Card ID added
     question: str = ""
     answer: str = ""
 

@@ -128,7 +128,7 @@ class OutputSummary:
     format: str     # the builder's name ("apkg", "pdf", ...)
     target: Path    # where it now is
     cards: int      # how many cards it holds
-    summary: str    # the builder's one line for the user ("12 notes, 24 cards ...")
+    summary: str    # the builder's line for the user ("12 notes, 24 cards ..."), maybe more lines after it
 
 
 @dataclass(frozen=True)
@@ -180,10 +180,11 @@ def write_outputs(deck: Deck, log: ProblemLog, request: BuildRequest,
     env = make_environment(templates)
     epoch = build_epoch(request.cards, templates) if request.epoch is None else request.epoch
     options = BuildOptions(epoch=epoch, strict=request.strict, log=log, print=request.print,
-                           progress=progress or Progress())
+                           progress=progress or Progress(), cards_dir=request.cards)
     names = list(dict.fromkeys(request.formats or default_formats()))
     targets, jobs = [], []
     with OutputFolder(request.out) as outputs, template_errors():  # all outputs or none
+        options.extra_output = outputs.temporary  # the .apkg's lock, beside the cards
         for name in names:
             builder = load_builder(name)(env, options)
             targets.append(request.out / f"{deck.settings.slug}{builder.suffix}")

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 # Environment variables naming the processes a worker's server and a worker must outlive no longer.
 BUILD_PID, SERVER_PID = "FACTDECK_BUILD_PID", "FACTDECK_WORKER_SERVER_PID"
@@ -28,9 +30,33 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+STOPPING = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
 def leave_stopping_to_parent() -> None:
     """Ignore Ctrl-C, SIGTERM and SIGHUP, which the whole process group gets: the build stops itself,
-    and this process ends with it."""
-    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_IGN)
+    and this process ends with it. They may have been held since the process started (see
+    :func:`stopping_held`): once ignored, they are let through, to be dropped."""
+    for number in STOPPING:
+        signal.signal(number, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPPING)
+
+
+@contextmanager
+def stopping_held() -> Iterator[None]:
+    """Hold Ctrl-C, SIGTERM and SIGHUP in this thread while it starts a process.
+
+    The new process inherits the held mask, so a Ctrl-C to the process group in the
+    moment before it can ignore them (while Python itself starts up) waits instead of
+    ending it with a traceback on the user's terminal. The build still gets them: its
+    main thread holds nothing.
+    """
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from . import __version__
+from .builders.anki_lock import LOCK_NAME, Lock, format_lock
 from .errors import FactdeckError, Position, Problem, UsageError
 from .errors import display_path
 from .model import CARD_KINDS, slugify
@@ -31,6 +32,7 @@ FILES = {
 }
 WORKFLOW = ".github/workflows/decks.yml"  # from templates/scaffold/decks.yml, see workflow()
 SCHEMA_FOLDER = "schema"
+LOCK = f"cards/{LOCK_NAME}"
 # A kind's note type id grows by one per version (builders/anki.py), so keep kinds far apart.
 ID_SPACING = 1000
 
@@ -64,6 +66,7 @@ def render_files(name: str) -> dict[str, str]:
     env = make_environment()
     files = {path: env.get_template(f"scaffold/{template}").render(context) for path, template in FILES.items()}
     files[WORKFLOW] = workflow(f"pip install factdeck=={__version__}")
+    files[LOCK] = format_lock(Lock())  # the build keeps each Anki note's time of change in it
     files.update({f"{SCHEMA_FOLDER}/{schema}": text for schema, text in render_schemas().items()})
     return files
 

@@ -36,6 +36,7 @@ FIELD_HELP: dict[str, str] = {
     "source": "A key of sources.yaml, or a list of keys.",
     "note": "Optional text shown on the answer side (e.g. where sources disagree).",
     "tags": "Anki tags: single words, '::' for a hierarchy.",
+    "reverse": "false: asked the first way only (term -> definition, event -> date), not also backwards.",
     "deck": "The subdeck's name, under the root deck.",
     "cards": "The cards of this file.",
     "name": "The root deck's name in Anki.",
@@ -70,6 +71,7 @@ OPTIONAL_TEXT = {"type": ["string", "number", "boolean", "null"]}
 KEY = {"type": ["string", "integer"], "minimum": 0, "pattern": _ecma(ID_PATTERN.pattern)}
 TAG = {"type": ["string", "number"], "pattern": _ecma(TAG_PATTERN.pattern)}
 TAGS = {"anyOf": [TAG, {"type": "array", "items": TAG}, {"type": "null"}]}
+FLAG = {"anyOf": [{"type": "boolean"}, {"type": "string", "pattern": "^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$"}]}
 ANKI_ID = {"anyOf": [{"type": "integer", "minimum": 1, "maximum": MAX_ANKI_ID},
                      {"type": "string", "pattern": "^0*[1-9][0-9]*$"}]}
 
@@ -88,6 +90,8 @@ def _card(kind: str) -> dict[str, Any]:
         "note": {**OPTIONAL_TEXT, **_help("note")},
         "tags": {**TAGS, **_help("tags")},
     }
+    if cls.reversible():
+        properties["reverse"] = {**FLAG, **_help("reverse")}
     properties.update({f.name: {**(TEXT if f.required else OPTIONAL_TEXT), "description": f.help}
                        for f in cls.FIELDS})
     # 'source' is not required: factdeck only warns about a card without one.
@@ -113,6 +117,7 @@ def cards_schema() -> dict[str, Any]:
     return _document("factdeck card file", {
         "type": "object",
         "properties": {"deck": {**TEXT, **_help("deck")}, "tags": {**TAGS, **_help("tags")},
+                       "reverse": {**FLAG, **_help("reverse")},
                        "cards": {"type": "array", "items": {"$ref": "#/definitions/card"}, **_help("cards")}},
         "required": ["deck", "cards"],
         "additionalProperties": False,

@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .errors import FactdeckError, Position, Problem
 from .errors import display_path
@@ -41,16 +41,24 @@ def default_template_dirs() -> list[Path]:
     return [source_tree] if source_tree.is_dir() else []
 
 
-def html_text(text: str) -> Markup:
-    """Card text as inert HTML: escaped, line breaks kept. Card text is never markup.
+# Where Anki would read a field's text as one of its own bracket tags: it plays
+# [sound:x.mp3], typesets [latex]...[/latex], [$]...[/$] and [$$]...[/$$].
+_ANKI_BRACKET_TAG = re.compile(r"\[(?=sound:|/?latex\]|/?\$\$?\]|anki:)", re.IGNORECASE)
 
-    ``[`` is written ``&#91;`` too: Anki looks for ``[sound:...]``,
-    ``[latex]`` and ``[$]...[/$]`` in a field's HTML and would play or
-    typeset them; the browser still shows a plain ``[``.
+
+def html_text(text: str) -> Markup:
+    """Card text as inert HTML: ``<``, ``>`` and ``&`` escaped, line breaks kept. Never markup.
+
+    Nothing else is escaped: Anki searches the stored HTML, so an apostrophe
+    stored as ``&#39;`` would hide the note from a search for "Stalin's". The
+    ``[`` opening one of Anki's bracket tags is written ``&#91;`` (the browser
+    still shows ``[``), so ``[sound:x.mp3]`` in card text is neither played nor
+    typeset; any other bracket stays as written, and searchable.
     """
-    # escape() leaves line breaks and brackets alone, so replacing them after it is the
-    # same as escaping line by line, at a fraction of the cost on large decks.
-    return Markup(str(escape(text)).replace("[", "&#91;").replace("\n", "<br>"))
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if "[" in escaped:
+        escaped = _ANKI_BRACKET_TAG.sub("&#91;", escaped)
+    return Markup(escaped.replace("\n", "<br>"))
 
 
 # Backslash, double quote and control characters are the only things a Typst
@@ -113,49 +121,6 @@ class MissingBlock(Exception):
     def __init__(self, template: jinja2.Template, block: str) -> None:
         self.position = Position(display_path(Path(template.filename)) if template.filename else str(template.name))
         super().__init__(f"no '<% block {block} %>' in this template")
-
-
-_SECTION_TAG = re.compile(r'"([^"]*)"')
-
-
-def check_anki_syntax(text: str, template: jinja2.Template) -> None:
-    """Refuse a rendered Anki card template whose ``{{#Section}}``s do not pair up, at the template's line.
-
-    Anki (and genanki, which works out each card's required fields with
-    chevron) would fail on it only while the package is written.
-    """
-    from chevron.tokenizer import ChevronError, tokenize
-
-    try:
-        for _ in tokenize(text):
-            pass
-    except ChevronError as error:
-        lines = str(error).split("\n")
-        names = _SECTION_TAG.findall(str(error)) or [""]  # the tag, then (if any) the one still open
-        name = names[0]
-        if "never closed" in str(error):
-            message = f"Anki section '{{{{#{name}}}}}' is never closed: add '{{{{/{name}}}}}' after it"
-        elif "not opened" in str(error):
-            message = f"'{{{{/{name}}}}}' closes an Anki section that was never opened"
-        elif "last open tag is" in str(error):
-            message = f"'{{{{/{name}}}}}' closes an Anki section, but the one open is '{names[-1]}'"
-        else:
-            message = f"Anki template syntax: {lines[0]}"
-        raise FactdeckError([Problem(_tag_position(template, name), message)]) from None
-
-
-def _tag_position(template: jinja2.Template, name: str) -> Position:
-    """Where ``{{#name}}``, ``{{^name}}`` or ``{{/name}}`` first stands in the template's own file."""
-    where = display_path(Path(template.filename)) if template.filename else str(template.name)
-    try:
-        source = Path(template.filename or "").read_text(encoding="utf-8")
-    except OSError:
-        return Position(where)
-    tag = re.compile(r"\{\{\s*[#^/]\s*" + re.escape(name) + r"\s*\}\}")
-    for number, line in enumerate(source.split("\n"), start=1):
-        if tag.search(line):
-            return Position(where, number)
-    return Position(where)
 
 
 def render_block(template: jinja2.Template, block: str, variables: dict[str, object]) -> str:

@@ -17,6 +17,9 @@ from .model import (CARD_FILE_FIELDS, CARD_KINDS, COMMON_FIELDS, ID_PATTERN, MAX
 from .note_type_ids import NoteTypeIds, check_apart
 from .readers import FieldReader, Suggester, describe, is_absent, quoted, suggest, text_position
 
+REVERSE_FIELD = "reverse"  # a reversible kind's card (or all of a file's) asked one way only when false
+KIND_TAG_NAMESPACE = "factdeck::"  # every card is tagged with its kind: factdeck::term, factdeck::quote, ...
+
 
 def _as_id(text: str) -> str:
     """`` (did you mean 'x'?)`` with ``text`` made a valid id, for a malformed one."""
@@ -32,21 +35,47 @@ class Validator(FieldReader):
         # Source keys whose entries are broken, or None when the whole sources
         # file is: their errors are reported there, not again on every citing card.
         self.broken_sources: set[str] | None = set()
+        self.repeated_kind_tags: set[Position] = set()  # warned about once each
         # deck.yaml's ids, checked against the kinds the cards use (None while deck.yaml is unusable).
         self.type_ids: NoteTypeIds | None = None
         self.card_path: Path | None = None
         self.card_lines: dict[Path, list[str]] = {}  # read again only to point inside a text, on an error
         self.source_keys: Suggester | None = None  # made on the first unknown source key
 
-    def tags(self, value: YamlValue | None, card_id: str | None = None) -> tuple[str, ...]:
+    def tags(self, value: YamlValue | None, card_id: str | None = None) -> tuple[tuple[str, Position], ...]:
         tags = []
         for tag, position in self.text_list(value, "tags", card_id):
             if not TAG_PATTERN.match(tag):
                 self.log.error(position, f"tag {quoted(tag)} has a space or quote; Anki tags are single words "
                                          "(join words with '-' or '::')", card_id)
                 continue
-            tags.append(tag)
+            tags.append((tag, position))
         return tuple(tags)
+
+    def flag(self, value: YamlValue | None, what: str, card_id: str | None, default: bool) -> bool:
+        """'true' or 'false' (any case); ``default`` when absent or unusable (then an error is logged)."""
+        text = self.text(value, what, card_id)
+        if not text:
+            return default
+        if text.lower() not in ("true", "false"):
+            assert value is not None
+            self.log.error(value.position, f"'{what}': expected true or false, got {quoted(text)}", card_id)
+            return default
+        return text.lower() == "true"
+
+    def kind_tags(self, tags: tuple[tuple[str, Position], ...], kind_name: str, label: str | None) -> tuple[str, ...]:
+        """The card's tags, then its kind's (namespaced, so it never collides with a user's own tags).
+
+        A tag that names the kind again ('quotes' on quote cards) is a warning,
+        once for a file's tag however many cards it is on.
+        """
+        kind_tag = f"{KIND_TAG_NAMESPACE}{kind_name}"
+        for tag, position in tags:
+            if tag.lower() in (kind_name, f"{kind_name}s", kind_tag) and position not in self.repeated_kind_tags:
+                self.repeated_kind_tags.add(position)
+                self.log.warning(position, f"tag {quoted(tag)} repeats the kind: every {kind_name} card is "
+                                           f"tagged '{kind_tag}' already; remove it", label)
+        return tuple(dict.fromkeys([tag for tag, _ in tags] + [kind_tag]))
 
     # --- deck.yaml -----------------------------------------------------------
     def settings(self, loaded: LoadedFile) -> DeckSettings | None:
@@ -182,6 +211,7 @@ class Validator(FieldReader):
         subdeck = self.deck_name(top, "deck")
         deck = f"{root_deck}::{subdeck}" if subdeck else root_deck
         file_tags = self.tags(top.get("tags"))
+        file_reverse = self.flag(top.get(REVERSE_FIELD), REVERSE_FIELD, None, True)
         raw_cards = top.get("cards")
         if raw_cards is None:
             self.log.error(top.position, "missing field 'cards': a card file lists its cards under 'cards:'")
@@ -191,11 +221,11 @@ class Validator(FieldReader):
                 self.log.error(raw_cards.position, f"'cards': expected a list of cards, each starting with "
                                                    f"'- id:', got {describe(raw_cards)}")
             return []
-        cards = [self.card(raw, deck, file_tags, sources) for raw in raw_cards.items]
+        cards = [self.card(raw, deck, file_tags, sources, file_reverse) for raw in raw_cards.items]
         return [card for card in cards if card is not None]
 
-    def card(self, raw: YamlValue, deck: str, file_tags: tuple[str, ...],
-             sources: dict[str, Source]) -> Card | None:
+    def card(self, raw: YamlValue, deck: str, file_tags: tuple[tuple[str, Position], ...],
+             sources: dict[str, Source], file_reverse: bool = True) -> Card | None:
         if not isinstance(raw, YamlMap):
             if not (isinstance(raw, YamlText) and raw.reported):
                 self.log.error(raw.position, f"card: expected a mapping of fields starting with 'id:', "
@@ -216,7 +246,7 @@ class Validator(FieldReader):
                                f"expected one of: {', '.join(CARD_KINDS)}", label)
             return None
         own = kind.field_names()
-        taken_for = self.record(raw, COMMON_FIELDS + own, f"a {kind_name} card", label,
+        taken_for = self.record(raw, card_fields(kind), f"a {kind_name} card", label,
                                 lambda key: _other_kind_hint(key, kind_name))
         texts = {}
         for name in kind.field_names(required=True):
@@ -225,15 +255,16 @@ class Validator(FieldReader):
             texts[name] = self.text(raw.get(name), name, label, required_at=required)
         texts.update({name: self.text(raw.get(name), name, label) for name in kind.field_names(required=False)})
         note = self.text(raw.get("note"), "note", label)
+        reverse = self.flag(raw.get(REVERSE_FIELD), REVERSE_FIELD, label, file_reverse) if kind.reversible() else True
         self.trailing_comments(raw, own + ("note",), label)
         cited = self.cited_sources(raw, sources, label)
-        tags = tuple(dict.fromkeys(file_tags + self.tags(raw.get("tags"), label) + (kind_name,)))
+        tags = self.kind_tags(file_tags + self.tags(raw.get("tags"), label), kind_name, label)
         if self.type_ids is not None:
             self.type_ids.need(kind_name, raw.get("kind").position)  # type: ignore[union-attr]
         if not card_id or any(not texts[name] for name in kind.field_names(required=True)):
             return None
         card = kind(id=card_id, deck=deck, sources=tuple(cited), position=raw.position,
-                    tags=tags, note=note, **texts,
+                    tags=tags, note=note, reverse=reverse, **texts,
                     field_positions={name: value.position for name, value in raw.entries.items()})
         problems = card.field_problems()
         for name, offset, message in problems:
@@ -289,6 +320,11 @@ class Validator(FieldReader):
                 comment, position = value.comment
                 self.log.warning(position, f"'{name}' stops before {quoted(comment)}: YAML reads ' #' as the "
                                            "start of a comment; put the whole text in quotes to keep it", label)
+
+
+def card_fields(kind: type[Card]) -> tuple[str, ...]:
+    """Every field a card of this kind may have."""
+    return COMMON_FIELDS + kind.field_names() + ((REVERSE_FIELD,) if kind.reversible() else ())
 
 
 def _other_kind_hint(key: str, kind_name: str) -> str:

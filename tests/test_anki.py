@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
+from factdeck.builders.anki_lock import LOCK_NAME, Lock, format_lock
 from factdeck.pipeline import read_deck
 
 IF_NEWER = 0  # ImportAnkiPackageUpdateCondition: update notes and note types only when newer
@@ -48,7 +50,7 @@ def test_every_card_renders_with_its_fields_and_source(root, build, collection):
         assert "A Book" in answer  # the cited source's title, on the answer side only
         assert "A Book" not in question
     # Term cards go both ways: the definition is asked on one and answered on the other.
-    term_cards = [collection.get_card(c) for c in collection.find_cards('"note:Term (Minimal) v1"')]
+    term_cards = [collection.get_card(c) for c in collection.find_cards('"note:Term (Minimal) v2"')]
     assert sorted(c.template()["name"] for c in term_cards) == ["Definition → Term", "Term → Definition"]
     asks_definition = next(c for c in term_cards if c.template()["name"] == "Definition → Term")
     assert "A collective farm." in asks_definition.question()
@@ -59,12 +61,12 @@ def test_decks_tags_and_note_type_ids_come_from_config(root, build, collection):
     cards = root("minimal")
     import_package(collection, build(cards))
     note = collection.get_note(collection.find_notes("Kolkhoz")[0])
-    assert sorted(note.tags) == ["basics", "term"]
-    assert note.note_type()["id"] == 1200000001
+    assert sorted(note.tags) == ["basics", "factdeck::term"]
+    assert note.note_type()["id"] == 1200000002  # version 2 of the term note type
     card = note.cards()[0]
     assert collection.decks.name(card.did) == "Minimal::Basics"
-    figure = collection.get_note(collection.find_notes('"note:Figure (Minimal) v1"')[0])
-    assert figure["Note"] == "The plan had called for only 20 percent."
+    figure = collection.get_note(collection.find_notes('"note:Figure (Minimal) v2"')[0])
+    assert figure["Remark"] == "The plan had called for only 20 percent."
 
 
 def test_identical_reimport_adds_and_updates_nothing(root, build, collection):
@@ -77,6 +79,7 @@ def test_identical_reimport_adds_and_updates_nothing(root, build, collection):
 
 def test_edited_card_updates_in_place_and_keeps_its_reviews(root, build, collection, tmp_path):
     cards = root("minimal")
+    (cards / LOCK_NAME).write_text(format_lock(Lock()))  # each note keeps the time of its own last change
     import_package(collection, build(cards, epoch=1700000000))
     collection.decks.select(collection.decks.id_for_name("Minimal::Basics"))
     reviewed = collection.sched.getCard()
@@ -87,10 +90,9 @@ def test_edited_card_updates_in_place_and_keeps_its_reviews(root, build, collect
     (cards / "cards.yaml").write_text(text.replace("A collective farm.", "A collective farm run by its members."))
     log = import_package(collection, build(cards, epoch=1700086400, out=tmp_path / "dist2"))
 
-    # Anki updates every note whose modification time is newer, so all notes count as
-    # updated; what matters is that none is new and the edit shows.
-    assert len(log.new) == 0 and len(log.conflicting) == 0
-    assert "A collective farm run by its members." in [n.fields[1] for n in log.updated]
+    # Only the edited card's note is newer (factdeck.lock keeps the others' times): one update.
+    assert (len(log.new), len(log.updated), len(log.conflicting)) == (0, 1, 0)
+    assert log.updated[0].fields[1] == "A collective farm run by its members."
     assert collection.note_count() == 5
     note = collection.get_note(collection.find_notes("Kolkhoz")[0])
     assert note["Definition"] == "A collective farm run by its members."
@@ -125,8 +127,9 @@ def test_card_text_is_escaped_not_markup(root, build, collection):
     assert "<img" not in note["Definition"] and "&lt;img src=x onerror=alert(1)&gt;" in note["Definition"]
 
 
-def test_bundled_deck_imports_completely(build, collection):
-    cards = Path(__file__).parent.parent / "cards"
+def test_bundled_deck_imports_completely(build, collection, tmp_path):
+    cards = tmp_path / "cards"  # a copy: the build keeps the lock it finds up to date
+    shutil.copytree(Path(__file__).parent.parent / "cards", cards)
     deck, _ = read_deck(cards)
     log = import_package(collection, build(cards))
     assert len(log.new) == collection.note_count() == len(deck.cards)

@@ -45,19 +45,19 @@ def test_an_unclosed_anki_section_is_refused_at_its_line_before_anything_is_writ
     override("anki/term-to-definition.html", source.replace("{{<< fields.term >>}}", "{{#Term}}{{<< fields.term >>}}"))
     result = run_cli(cards, "--out", "dist")
     assert result.code == 1
-    assert result.err == ("templates/anki/term-to-definition.html:3: Anki section '{{#Term}}' is never closed: "
-                          "add '{{/Term}}' after it\nfactdeck: 1 error\n")
+    assert result.err == ("templates/anki/term-to-definition.html:3: Anki template: section {{#Term}} is never "
+                          "closed: add {{/Term}} after it\nfactdeck: 1 error\n")
     assert not list(Path("dist").iterdir())
 
 
 def test_a_closing_tag_without_its_section_is_refused(case, run_cli):
     cards = case("minimal")
     source = (REPO / "templates/anki/term-to-definition.html").read_text(encoding="utf-8")
-    override("anki/term-to-definition.html", source.replace("{{<< fields.definition >>}}", "{{<< fields.definition >>}}{{/Note}}"))
+    override("anki/term-to-definition.html", source.replace("{{<< fields.definition >>}}", "{{<< fields.definition >>}}{{/Remark}}"))
     result = run_cli(cards, "--only", "apkg", "--out", "dist")
     assert result.code == 1
-    assert result.err.startswith("templates/anki/term-to-definition.html:9: '{{/Note}}' closes an Anki section "
-                                 "that was never opened\n")
+    assert result.err.startswith("templates/anki/term-to-definition.html:9: Anki template: {{/Remark}} closes a "
+                                 "section that was never opened\n")
 
 
 def test_a_full_temporary_folder_is_a_usage_error_about_the_scratch_database(case, run_cli, monkeypatch):

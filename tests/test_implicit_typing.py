@@ -40,7 +40,7 @@ def test_unquoted_scalar_reaches_anki_as_written(built: tuple[Path, str], number
     package, yaml_text = built
     text = WRITTEN[number]
     assert f"  answer: {text}\n" in yaml_text  # written without quotes, as a person would
-    _question, answer, _source, _note = fields_of(package, NAMESPACE, f"typed-{number}")
+    _question, answer, _source, _note, *_ = fields_of(package, NAMESPACE, f"typed-{number}")
     assert shown_text(answer) == text
 
 

@@ -79,9 +79,9 @@ def test_a_kind_defined_in_a_test_builds_to_anki_print_and_text(word_deck, run_c
     options = ImportAnkiPackageOptions(update_notes=0, update_notetypes=0)
     collection.import_anki_package(ImportAnkiPackageRequest(package_path=str(Path("dist/minimal.apkg")),
                                                             options=options))
-    (note_id,) = collection.find_notes("tag:word")
+    (note_id,) = collection.find_notes("tag:factdeck::word")
     note = collection.get_note(note_id)
-    assert note.keys() == ["Word", "Meaning", "Example", "Source", "Note"]
+    assert note.keys() == ["Word", "Meaning", "Example", "Source", "Remark", "Card ID"]
     assert note.note_type()["name"] == "Word (Minimal) v1"
     asked = {card.template()["name"]: (card.question(), card.answer()) for card in note.cards()}
     assert set(asked) == {"Word → Meaning", "Meaning → Word"}

@@ -107,7 +107,7 @@ def test_card_text_builds_and_reads_back_from_anki_or_is_refused(fields) -> None
         expected = check(fields, ["apkg"], Path(scratch))
         if expected is None:
             return
-        question, answer, _source, note = fields_of(Path(scratch) / "dist" / "minimal.apkg", "minimal-test", "prop")
+        question, answer, _source, note, *_ = fields_of(Path(scratch) / "dist" / "minimal.apkg", "minimal-test", "prop")
     assert {"question": shown_text(question), "answer": shown_text(answer), "note": shown_text(note)} == expected
 
 

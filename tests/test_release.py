@@ -48,8 +48,11 @@ def test_a_fresh_environment_installs_the_wheel_and_builds_a_new_deck(packages, 
     (site / "dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")
     python = home / "bin" / "python"
     wheel = next(packages.glob("*.whl"))
+    # --ignore-installed: where this environment holds factdeck itself (CI's non-editable install), pip
+    # would see it through dependencies.pth and install nothing.
     installed = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps",
-                                "--no-index", "--quiet", str(wheel)], capture_output=True, text=True, timeout=300)
+                                "--ignore-installed", "--no-index", "--quiet", str(wheel)],
+                               capture_output=True, text=True, timeout=300)
     if installed.returncode != 0 and "no such option: --python" in installed.stderr:  # pip before 22.3
         pytest.skip("this pip cannot install into another environment")
     assert installed.returncode == 0, installed.stderr

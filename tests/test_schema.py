@@ -11,9 +11,10 @@ import pytest
 import yaml
 
 from factdeck.errors import FactdeckError
-from factdeck.model import CARD_FILE_FIELDS, CARD_KINDS, COMMON_FIELDS, SETTINGS_FIELDS, SOURCE_FIELDS
+from factdeck.model import CARD_FILE_FIELDS, CARD_KINDS, SETTINGS_FIELDS, SOURCE_FIELDS
 from factdeck.pipeline import read_deck
 from factdeck.schema import SCHEMA_FILES, render_schemas
+from factdeck.validate import card_fields
 
 from conftest import REPO, ROOTS
 
@@ -63,7 +64,7 @@ def test_every_field_of_the_model_and_validator_is_described():
     assert set(cards["properties"]) == set(CARD_FILE_FIELDS)
     for kind, cls in CARD_KINDS.items():
         branch = cards["definitions"][kind]
-        assert set(branch["properties"]) == set(COMMON_FIELDS + cls.field_names())
+        assert set(branch["properties"]) == set(card_fields(cls))
         assert set(cls.field_names(required=True)) <= set(branch["required"])
         assert all(prop["description"] for prop in branch["properties"].values())
     deck = SCHEMAS["deck.schema.json"]

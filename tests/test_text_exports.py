@@ -45,17 +45,17 @@ def test_csv_imports_into_anki_with_decks_tags_and_plain_text(cards, export, col
     log = import_csv(collection, export(cards, "csv"))
     assert len(log.new) == collection.note_count() == len(deck.cards) == 5
     for card in deck.cards:
-        (note_id,) = collection.find_notes(f"tag:{card.kind}")
+        (note_id,) = collection.find_notes(f"tag:factdeck::{card.kind}")
         note = collection.get_note(note_id)
         assert note.note_type()["name"] == "Basic"
         assert sorted(note.tags) == sorted(card.tags)
         assert collection.decks.name(note.cards()[0].did) == card.deck == "Minimal::Basics"
         assert note["Front"] and note["Back"]
-    term = collection.get_note(collection.find_notes("tag:term")[0])
+    term = collection.get_note(collection.find_notes("tag:factdeck::term")[0])
     assert term["Front"] == "Kolkhoz"
     # Plain text: Anki escaped the markup itself and turned the line break into <br>.
     assert term["Back"] == "A &lt;b&gt;collective&lt;/b&gt; farm,<br>run\tjointly &amp; shared."
-    quote = collection.get_note(collection.find_notes("tag:quote")[0])
+    quote = collection.get_note(collection.find_notes("tag:factdeck::quote")[0])
     assert quote["Front"] == "Either we do it, or we shall be crushed"
     assert "Joseph Stalin" in quote["Back"] and "February 1931" in quote["Back"]
 
@@ -67,7 +67,7 @@ def test_reimporting_an_edited_csv_updates_instead_of_duplicating(cards, export,
     log = import_csv(collection, export(cards, "csv", out="dist2"))
     assert (len(log.new), len(log.updated)) == (0, 1)
     assert collection.note_count() == 5
-    (note_id,) = collection.find_notes("tag:fact")
+    (note_id,) = collection.find_notes("tag:factdeck::fact")
     assert collection.get_note(note_id)["Back"] == "Rapid industrialization"
 
 

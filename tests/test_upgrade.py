@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 from unittest import mock
 
@@ -15,11 +16,12 @@ import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition
 
+from factdeck.builders.anki_lock import LOCK_NAME, Lock, format_lock
 from factdeck.model import CARD_KINDS
 from factdeck.cli import main
 from factdeck.pipeline import read_deck
 
-from conftest import ROOTS
+from conftest import REPO, ROOTS
 
 FIRST_EPOCH = 1700000000
 USER_CSS = "\n.card { background: black; color: gold; }"
@@ -34,7 +36,9 @@ def build(cards: Path, epoch: int, out: Path) -> Path:
 
 def import_package(col: Collection, package: Path, **options):
     request = ImportAnkiPackageRequest(package_path=str(package), options=ImportAnkiPackageOptions(**options))
-    return col.import_anki_package(request).log
+    log = col.import_anki_package(request).log
+    col.models._clear_cache()  # pylib caches note types it has read; the import changed them underneath
+    return log
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +47,7 @@ def studied(tmp_path_factory):
     folder = tmp_path_factory.mktemp("user")
     cards = folder / "cards"
     shutil.copytree(ROOTS / "minimal", cards)
+    (cards / LOCK_NAME).write_text(format_lock(Lock()))  # a deck that keeps each note's time of change
     col = Collection(str(folder / "collection.anki2"))
     import_package(col, build(cards, FIRST_EPOCH, folder / "dist"))
     col.decks.select(col.decks.id_for_name("Minimal::Basics"))
@@ -75,7 +80,7 @@ def reviews_of(col: Collection, note_id: int) -> int:
 
 
 def answer_of_fact_card(col: Collection) -> str:
-    (note_id,) = col.find_notes("tag:fact")
+    (note_id,) = col.find_notes("tag:factdeck::fact")
     return col.get_note(note_id)["Answer"]
 
 
@@ -94,14 +99,20 @@ def test_a_newer_build_updates_text_and_keeps_reviews_and_restyling(user):
     assert col.models.get(user["type_id"])["css"].endswith(USER_CSS)
 
 
-def test_a_build_newer_than_the_restyling_replaces_it_unless_told_never(user, tmp_path):
+def test_a_build_newer_than_the_restyling_replaces_it_only_if_its_note_type_changed(user, tmp_path):
     col, epoch = user["col"], user["restyled_at"] + 1
-    package = build(user["cards"], epoch, user["out"])
-    shutil.copy(tmp_path / "collection.anki2", tmp_path / "before.anki2")
+    import_package(col, build(user["cards"], epoch, user["out"]))  # a later release, same note types
+    assert col.models.get(user["type_id"])["css"].endswith(USER_CSS)
+    assert answer_of_fact_card(col) == "Rapid industrialization"
 
+    style = tmp_path / "templates" / "anki" / "style.css"  # factdeck's styling changes in this release
+    style.parent.mkdir(parents=True)
+    style.write_text((REPO / "templates" / "anki" / "style.css").read_text() + ".fd-kind { color: teal; }\n")
+    package = build(user["cards"], epoch + 1, user["out"])
+    shutil.copy(tmp_path / "collection.anki2", tmp_path / "before.anki2")
     import_package(col, package)  # Anki's default: update note types when newer
     css = col.models.get(user["type_id"])["css"]
-    assert USER_CSS not in css and ".fd-card" in css
+    assert USER_CSS not in css and ".fd-kind { color: teal; }" in css
     assert answer_of_fact_card(col) == "Rapid industrialization" and reviews_of(col, user["note"]) == 1
 
     other = Collection(str(tmp_path / "before.anki2"))
@@ -156,3 +167,46 @@ def test_a_field_the_user_added_stops_updates_to_that_kind(user):
     assert others and all("A Revised Book" in note["Source"] for note in others)
     copies = [m.name for m in col.models.all_names_and_ids() if m.name.endswith("+")]
     assert len(copies) == 1  # factdeck's note type arrived as a copy beside the user's
+
+
+V1_PACKAGE = ROOTS / "upgrade-from-v1" / "minimal-v1.apkg"  # the previous release's note types
+
+
+def test_note_types_v1_upgrade_to_v2_in_one_import_and_stay_clean(tmp_path):
+    """Fields renamed (Note -> Remark, By -> Speaker): 'Merge note types' moves every note, reviews kept."""
+    col = Collection(str(tmp_path / "collection.anki2"))
+    try:
+        import_package(col, V1_PACKAGE)
+        col.decks.select(col.decks.id_for_name("Minimal::Basics"))
+        reviewed = col.sched.getCard()
+        col.sched.answerCard(reviewed, 3)
+        v1_ids = {m.id for m in col.models.all_names_and_ids() if m.name.endswith("(Minimal) v1")}
+        assert len(v1_ids) == 5
+
+        cards = tmp_path / "cards"
+        shutil.copytree(ROOTS / "minimal", cards)
+        (cards / LOCK_NAME).write_text(format_lock(Lock()))
+        log = import_package(col, build(cards, FIRST_EPOCH + 86400, tmp_path / "v2"), merge_notetypes=True)
+        assert (len(log.new), len(log.updated), len(log.conflicting)) == (0, 5, 0)
+        names = [m.name for m in col.models.all_names_and_ids() if "(Minimal)" in m.name]
+        assert sorted(names) == sorted(f"{kind.title()} (Minimal) v2" for kind in CARD_KINDS if kind != "cloze")  # v1 gone, no "+"
+        assert reviews_of(col, reviewed.nid) == 1 and col.card_count() == 7
+        figure = col.get_note(col.find_notes('"Card ID:collectivized-by-1940"')[0])
+        assert figure["Remark"] == "The plan had called for only 20 percent." and figure["Note"] == ""
+
+        # The one manual step (README): delete the emptied fields the v1 names left behind.
+        for note_type in [col.models.get(m.id) for m in col.models.all_names_and_ids() if "(Minimal)" in m.name]:
+            for field in [f for f in note_type["flds"] if f["name"] in ("Note", "By")]:
+                col.models.remove_field(note_type, field)
+            col.models.update_dict(note_type)
+        col.models._clear_cache()
+
+        edit = cards / "cards.yaml"  # the next release changes one card; imported without merging
+        edit.write_text(edit.read_text().replace("answer: Industrialization", "answer: Rapid industrialization"))
+        later = int(time.time()) + 86400  # released after the user's clean-up (which touched every note)
+        log = import_package(col, build(cards, later, tmp_path / "v3"))
+        assert (len(log.new), len(log.updated), len(log.conflicting)) == (0, 1, 0)
+        assert not [m.name for m in col.models.all_names_and_ids() if m.name.endswith("+")]
+        assert reviews_of(col, reviewed.nid) == 1
+    finally:
+        col.close()

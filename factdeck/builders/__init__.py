@@ -8,6 +8,7 @@ build renames every output into place only when all of them succeeded.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
@@ -31,6 +32,10 @@ class BuildOptions:
     log: ProblemLog = field(default_factory=ProblemLog)
     print: PrintOptions = field(default_factory=PrintOptions)
     progress: Progress = field(default_factory=Progress)  # silent unless the CLI gives one
+    # The cards folder, where the .apkg keeps its lock (None: no lock, every note stamped with the epoch),
+    # and where a builder gets the temporary file for an output beside its own (renamed with the rest).
+    cards_dir: Path | None = None
+    extra_output: Callable[[Path], Path] | None = None
 
 
 class Builder:

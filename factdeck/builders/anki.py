@@ -16,22 +16,66 @@ from itertools import count
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import UsageError, display_path
+from ..date_order import sort_key
+from ..errors import FactdeckError, Position, Problem, UsageError, display_path
 from ..model import CARD_KINDS, Card, Deck, Source
-from ..templating import check_anki_syntax, html_text, render_block
+from ..templating import html_text, render_block
 from . import Builder
+from .anki_lock import LOCK_NAME, Lock, Restamped, digest, format_lock, read_lock, restamp
+from .anki_templates import TemplateFault, faults, required_fields
 
 if TYPE_CHECKING:
     import genanki
 
+    from .anki_stamped import StampedModel
 
-# After each kind's own fields (``TextField.anki_name``), in every note type.
-SHARED_FIELDS = ("Source", "Note")
+
+# After each kind's own fields (``TextField.anki_name``), in every note type. No Anki field is
+# named like one of Anki's search keywords (``note:`` is the note type, so a field named "Note"
+# could not be searched by name), and each says what it holds to someone editing the note.
+REMARK_FIELD = "Remark"  # the card's 'note'
+ID_FIELD = "Card ID"     # the card's id: the one-step search that selects removed cards' notes
+SHARED_FIELDS = ("Source", REMARK_FIELD, ID_FIELD)
+# Not empty when a card is asked both ways: a reverse direction's front shows only then.
+BOTH_WAYS_FIELD = "Ask Both Ways"
+# A date kind's date as text that sorts in time order: the note type's sort field (Anki's browser).
+SORT_DATE_FIELD = "Sort Date"
+ANKI_SEARCH_KEYWORDS = ("added", "card", "cid", "deck", "did", "dupe", "edited", "flag", "has-cd", "introduced",
+                        "is", "mid", "nc", "nid", "note", "preset", "prop", "rated", "re", "resched", "sc",
+                        "tag", "w")
+
+
+def note_fields(card: Card, citation: str) -> dict[str, str]:
+    """A card's note, field by field (Anki names, in the note type's order), as stored HTML."""
+    fields = {f.anki_name: str(html_text(getattr(card, f.name))) for f in card.FIELDS}
+    fields.update({"Source": citation, REMARK_FIELD: str(html_text(card.note)), ID_FIELD: card.id})
+    if card.reversible():
+        fields[BOTH_WAYS_FIELD] = "yes" if card.reverse else ""
+    if card.SORTED_BY_DATE:
+        fields[SORT_DATE_FIELD] = str(html_text(sort_key(getattr(card, card.SORTED_BY_DATE))))
+    return fields
 
 
 def field_names(kind: type[Card]) -> list[str]:
-    """Anki's fields for a kind: the kind's text fields, then source and note."""
-    return [f.anki_name for f in kind.FIELDS] + list(SHARED_FIELDS)
+    """Anki's fields for a kind: its text fields, source, remark, card id, then what it needs of its own."""
+    return list(note_fields(kind(id="", deck="", sources=(), position=Position("")), ""))
+
+
+def removed_search(card_ids: list[str], deck_name: str) -> str:
+    """The Anki search that selects exactly these cards' notes: by the field holding their id,
+    among this deck's note types only (another factdeck deck may use the same ids)."""
+    ids = " OR ".join(f'"{ID_FIELD}:{card_id}"' for card_id in card_ids)
+    return f'({ids}) "note:* ({_search_text(deck_name)}) v*"'
+
+
+def _search_text(text: str) -> str:
+    """Text taken literally inside a quoted Anki search term."""
+    return "".join(f"\\{c}" if c in '\\"*_' else c for c in text)
+
+
+def faults_none(front: str) -> TemplateFault:
+    """The fault of a front that shows no field at all: Anki would make no card from it."""
+    return TemplateFault("<% block front", "the front shows no field: Anki would make no card from it")
 
 
 def stable_id(*parts: object) -> int:
@@ -48,9 +92,20 @@ class AnkiBuilder(Builder):
     def write(self, deck: Deck, target: Path) -> str:
         import genanki  # here, not at the top: ``--check`` must start without it
 
+        from .anki_stamped import StampedNote
+
         # A note type for each kind the cards use (genanki writes only those anyway).
         used = dict.fromkeys(card.kind for card in deck.cards)
         models = {kind: self._model(deck, CARD_KINDS[kind]) for kind in used}
+        # A fault in the shared layout shows in every note type: reported once.
+        faulty = list(dict.fromkeys(problem for model in models.values() for problem in model.faults))
+        if faulty:  # before anything is written
+            raise FactdeckError(faulty)
+        # A deck keeps a lock when it has one ('factdeck new' writes it; README): a folder without one
+        # (a test's, a one-off) is built without writing into it, every note stamped with the epoch.
+        lock_path = self.options.cards_dir / LOCK_NAME if self.options.cards_dir is not None else None
+        lock_path = lock_path if lock_path is not None and lock_path.is_file() else None
+        previous = read_lock(lock_path) if lock_path is not None else Lock()
         settings = deck.settings
         # Anki shows a deck's description as HTML: it is text like any card's.
         description = str(html_text(settings.description))
@@ -67,41 +122,108 @@ class AnkiBuilder(Builder):
 
         progress = self.options.progress
         progress.stage("apkg: making notes", len(deck.cards))
+        notes: dict[str, StampedNote] = {}
+        contents: dict[str, str] = {}
         for card in deck.cards:
             progress.advance()
-            fields = [str(html_text(value)) for value in card.texts().values()]
-            fields += [citation(card.sources), str(html_text(card.note))]
-            anki_decks[card.deck].add_note(genanki.Note(
-                model=models[card.kind], fields=fields, tags=list(card.tags),
-                guid=genanki.guid_for(settings.guid_namespace, card.id)))
+            model = models[card.kind]
+            fields = list(note_fields(card, citation(card.sources)).values())
+            # What Anki compares on re-import: a new digest means a newer note.
+            contents[card.id] = digest([model.model_id, fields, sorted(card.tags), card.deck])
+            notes[card.id] = StampedNote(model=model, fields=fields, tags=list(card.tags),
+                                         guid=genanki.guid_for(settings.guid_namespace, card.id))
+            anki_decks[card.deck].add_note(notes[card.id])
+        stamped = restamp(previous, contents, {str(m.model_id): m.digest for m in models.values()},
+                          self.options.epoch)
+        for card_id, note in notes.items():
+            note.mtime = stamped.lock.notes[card_id].mtime
+        for model in models.values():
+            model.mtime = stamped.lock.note_types[str(model.model_id)].mtime
         progress.stage("apkg: writing package")
         self._write_package(list(anki_decks.values()), target)
-        cards = sum(card.anki_card_count() for card in deck.cards)
-        return (f"{len(deck.cards)} note{'s' * (len(deck.cards) != 1)}, {cards} Anki card{'s' * (cards != 1)} "
-                f"in {len(anki_decks)} deck{'s' * (len(anki_decks) != 1)}")
+        cards = sum(len(note.cards) for note in notes.values())  # what the package holds
+        summary = (f"{len(deck.cards)} note{'s' * (len(deck.cards) != 1)}, {cards} Anki card{'s' * (cards != 1)} "
+                   f"in {len(anki_decks)} deck{'s' * (len(anki_decks) != 1)}")
+        if lock_path is None:
+            return f"{summary}; no {LOCK_NAME} beside the cards, so every note has this build's time"
+        summary += f"; {len(stamped.changed)} new or changed since the lock"
+        return "\n".join([summary, *self._write_lock(lock_path, stamped),
+                          *self._write_removed(deck, target.parent, stamped)])
 
-    def _model(self, deck: Deck, kind: type[Card]) -> genanki.Model:
+    def _write_lock(self, path: Path, stamped: Restamped) -> list[str]:
+        """Write the new lock when it differs; the line saying so."""
+        text = format_lock(stamped.lock)
+        if text == path.read_text(encoding="utf-8"):
+            return []
+        self._extra_output(path).write_text(text, encoding="utf-8")
+        return [f"updated {display_path(path)}: commit it with the cards (it keeps each note's time of change)"]
+
+    def _write_removed(self, deck: Deck, folder: Path, stamped: Restamped) -> list[str]:
+        """``DECK-removed.txt``: the Anki search that selects the notes of every removed card."""
+        removed = sorted(stamped.lock.removed)
+        if not removed:
+            return []
+        search = removed_search(removed, deck.settings.name)
+        path = folder / f"{deck.settings.slug}-removed.txt"
+        template = self.env.get_template("anki/removed.txt")
+        self._extra_output(path).write_text(template.render(deck=deck, removed=removed, search=search),
+                                            encoding="utf-8")
+        since = f", {len(stamped.newly_removed)} in this build" if stamped.newly_removed else ""
+        shown = search if len(search) <= 200 else f"see {display_path(path)}"
+        return [f"{len(removed)} card{'s' * (len(removed) != 1)} removed from the deck{since}; to delete "
+                f"{'their notes' if len(removed) != 1 else 'its note'} in Anki, search: {shown}"]
+
+    def _extra_output(self, path: Path) -> Path:
+        return self.options.extra_output(path) if self.options.extra_output is not None else path
+
+    def _model(self, deck: Deck, kind: type[Card]) -> StampedModel:
         import genanki
 
+        from .anki_stamped import StampedModel
+
         css = self.env.get_template("anki/style.css").render(deck=deck)
+        names = field_names(kind)
         fields = {f.name: f.anki_name for f in kind.FIELDS}
-        templates = []
+        templates, problems = [], []
         for direction in kind.DIRECTIONS:
             page = self.env.get_template(f"anki/{direction.template}")
-            # The Anki field names come from the model, so a template writes {{<< fields.term >>}}.
+            # The Anki field names come from the model, so a template writes {{<< fields.term >>}};
+            # a reverse direction's question shows only while {{<< gate >>}} is filled.
             variables = {"deck": deck, "kind": kind.KIND, "title": direction.title, "cue": direction.cue,
-                         "fields": fields, "front": fields[direction.front], "back": fields[direction.back]}
+                         "fields": fields, "front": fields[direction.front], "back": fields[direction.back],
+                         "gate": BOTH_WAYS_FIELD if direction.reverse else ""}
             front, back = (render_block(page, side, variables).strip() for side in ("front", "back"))
-            check_anki_syntax(front, page)
-            check_anki_syntax(back, page)
+            problems += self._faults(page.filename, front, back, names)
             templates.append({"name": direction.title, "qfmt": front, "afmt": back})
         version = kind.NOTE_TYPE_VERSION
-        return genanki.Model(
+        model = StampedModel(
             deck.settings.note_type_ids[kind.KIND] + version - 1,
             f"{kind.KIND.title()} ({deck.settings.name}) v{version}",
-            fields=[{"name": name} for name in field_names(kind)],
+            fields=[{"name": name} for name in names],
             templates=templates, css=css,
-            model_type=genanki.Model.CLOZE if kind.CLOZE else genanki.Model.FRONT_BACK)
+            model_type=genanki.Model.CLOZE if kind.CLOZE else genanki.Model.FRONT_BACK,
+            sort_field_index=names.index(SORT_DATE_FIELD) if SORT_DATE_FIELD in names else 0)
+        model.digest = digest([model.name, names, templates, css, model.sort_field_index, model.model_type])
+        model.faults = problems
+        return model
+
+    def _faults(self, filename: str | None, front: str, back: str, fields: list[str]) -> list[Problem]:
+        """Problems in a card template, each at the line of its file (or the layout's) that wrote it."""
+        found = faults(front, fields, front=True) + faults(back, fields, front=False)
+        if not found and required_fields(front, fields) is None:
+            found = [faults_none(front)]
+        sources = [Path(f) for f in (filename, self.env.get_template("anki/layout.html").filename) if f]
+        problems = []
+        for fault in found:
+            where = Position(display_path(sources[0])) if sources else Position("templates")
+            for source in sources:
+                lines = source.read_text(encoding="utf-8").splitlines()
+                line = next((n for n, text in enumerate(lines, 1) if fault.token in text), 0)
+                if line:
+                    where = Position(display_path(source), line)
+                    break
+            problems.append(Problem(where, f"Anki template: {fault.message}"))
+        return problems
 
     def _write_package(self, decks: list[genanki.Deck], target: Path) -> None:
         epoch = self.options.epoch

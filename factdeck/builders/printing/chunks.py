@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
 
-from ...processes import BUILD_PID, SERVER_PID, die_with_parent, leave_stopping_to_parent
+from ...processes import BUILD_PID, SERVER_PID, die_with_parent, leave_stopping_to_parent, stopping_held
 from .compiler import TypstFailure, overflows, typst_compiler
 from .layout import Layout
 
@@ -143,9 +143,12 @@ def worker_context() -> multiprocessing.context.BaseContext:
 def start_workers_server() -> None:
     """Start the server workers are forked from, so it imports Typst while the parent works on."""
     if worker_context().get_start_method() == "forkserver":
-        from multiprocessing import forkserver
+        from multiprocessing import forkserver, resource_tracker
 
-        forkserver.ensure_running()
+        # The tracker first: starting it lets SIGINT and SIGTERM through again in this thread.
+        resource_tracker.ensure_running()
+        with stopping_held():
+            forkserver.ensure_running()
 
 
 def compile_in_workers(sources: Iterable[str], epoch: int) -> Iterator[ChunkResult]:
