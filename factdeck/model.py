@@ -27,10 +27,13 @@ from .cloze import ClozePart, cloze_numbers, parse_cloze
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TAG_PATTERN = re.compile(r"^[^\s\"]+$")
 URL_PATTERN = re.compile(r"^(?:https?|HTTPS?)://\S+$")
-SETTINGS_FIELDS = ("name", "description", "deck_id", "guid_namespace", "note_type_ids")
+SETTINGS_FIELDS = ("name", "description", "deck_id", "guid_namespace", "note_type_ids", "language")
+# A BCP 47 language tag as print needs it: "ja", "zh-TW", "sr-Latn".
+LANGUAGE_PATTERN = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+FONTS_FOLDER = "fonts"  # beside the card files: the deck's own print fonts
 SOURCE_FIELDS = ("title", "author", "site", "year", "url", "note", "text_file")
 CARD_FILE_FIELDS = ("deck", "tags", "reverse", "cards")
-COMMON_FIELDS = ("id", "kind", "source", "note", "tags")
+COMMON_FIELDS = ("id", "kind", "source", "note", "tags", "language")
 MAX_ANKI_ID = 2**63 - 1
 # A kind's note type keeps the ids after its own for later versions of its fields.
 NOTE_TYPE_ID_ROOM = 100
@@ -108,6 +111,7 @@ class Card:
     position: Position
     tags: tuple[str, ...] = ()
     note: str = ""
+    language: str = ""  # BCP 47 ("ja", "zh-TW") where the card's differs from the deck's; "" for the deck's
     # Asked in its reverse directions too (Direction.reverse); 'reverse: false' asks the others only.
     reverse: bool = True
     # Where each field's value stands, so a message can point at the field, not the card.
@@ -333,6 +337,8 @@ class DeckSettings:
     note_type_ids: dict[str, int]
     position: Position
     description: str = ""
+    language: str = ""  # BCP 47 ("ja", "zh-TW"): Han forms and line breaking in print; "" is English
+    fonts_folder: Path | None = None  # fonts/ beside the cards: the deck's own print fonts
 
     @property
     def slug(self) -> str:

@@ -35,6 +35,7 @@ FIELD_HELP: dict[str, str] = {
     "kind": "What the card asks; decides its other fields.",
     "source": "A key of sources.yaml, or a list of keys.",
     "note": "Optional text shown on the answer side (e.g. where sources disagree).",
+    "language": "Optional language tag (ja, zh-TW, ar) of the printed text: Han forms, line breaking.",
     "tags": "Anki tags: single words, '::' for a hierarchy.",
     "reverse": "false: asked the first way only (term -> definition, event -> date), not also backwards.",
     "deck": "The subdeck's name, under the root deck.",
@@ -89,6 +90,7 @@ def _card(kind: str) -> dict[str, Any]:
         "source": {"anyOf": [KEY, {"type": "array", "items": KEY}, {"type": "null"}], **_help("source")},
         "note": {**OPTIONAL_TEXT, **_help("note")},
         "tags": {**TAGS, **_help("tags")},
+        "language": {**OPTIONAL_TEXT, **_help("language")},
     }
     if cls.reversible():
         properties["reverse"] = {**FLAG, **_help("reverse")}
@@ -130,12 +132,13 @@ def deck_schema() -> dict[str, Any]:
     properties = {"name": {**TEXT, **_help("name")}, "description": {**OPTIONAL_TEXT, **_help("description")},
                   "deck_id": {**ANKI_ID, **_help("deck_id")},
                   "guid_namespace": {**TEXT, **_help("guid_namespace")},
+                  "language": {**OPTIONAL_TEXT, **_help("language")},
                   "note_type_ids": {"type": "object", **_help("note_type_ids"),
                                     "properties": {kind: ANKI_ID for kind in CARD_KINDS},
                                     "additionalProperties": False}}
     return _document("factdeck deck settings (deck.yaml)", {
         "type": "object", "properties": properties, "additionalProperties": False,
-        "required": [name for name in SETTINGS_FIELDS if name != "description"]})
+        "required": [name for name in SETTINGS_FIELDS if name not in ("description", "language")]})
 
 
 def sources_schema() -> dict[str, Any]:

@@ -12,8 +12,9 @@ from pathlib import Path
 from . import saved_texts
 from .errors import Position, ProblemLog
 from .load import LoadedFile, YamlList, YamlMap, YamlText, YamlValue
-from .model import (CARD_FILE_FIELDS, CARD_KINDS, COMMON_FIELDS, ID_PATTERN, MAX_ANKI_ID,
-                    SETTINGS_FIELDS, SOURCE_FIELDS, TAG_PATTERN, URL_PATTERN, Card, DeckSettings, Source)
+from .model import (CARD_FILE_FIELDS, CARD_KINDS, COMMON_FIELDS, FONTS_FOLDER, ID_PATTERN, LANGUAGE_PATTERN,
+                    MAX_ANKI_ID, SETTINGS_FIELDS, SOURCE_FIELDS, TAG_PATTERN, URL_PATTERN, Card, DeckSettings,
+                    Source)
 from .note_type_ids import NoteTypeIds, check_apart
 from .readers import FieldReader, Suggester, describe, is_absent, quoted, suggest, text_position
 
@@ -99,13 +100,25 @@ class Validator(FieldReader):
                 type_ids[kind] = self.integer_id(ids_node.get(kind), f"note_type_ids.{kind}", ids_node.position)
             check_apart(ids_node, type_ids, self.log)
         description = self.text(node.get("description"), "description")
+        language = self.language(node.get("language"))
         ids = {kind: type_id for kind, type_id in type_ids.items() if type_id is not None}
         if ids_node is not None:  # checked against the cards even when the rest of deck.yaml is broken
             self.type_ids = NoteTypeIds(f"{deck_id or namespace}", type_ids, ids_node.position, self.log)
         if not name or not namespace or deck_id is None or ids_node is None or len(ids) < len(type_ids):
             return None
         return DeckSettings(name=name, deck_id=deck_id, guid_namespace=namespace,
-                            note_type_ids=ids, position=node.position, description=description)
+                            note_type_ids=ids, position=node.position, description=description,
+                            language=language, fonts_folder=loaded.path.parent / FONTS_FOLDER)
+
+    def language(self, value: YamlValue | None, card_id: str | None = None) -> str:
+        """A language tag ("ja", "zh-TW"), or "" when absent or malformed (and reported)."""
+        text = self.text(value, "language", card_id)
+        if text and not LANGUAGE_PATTERN.match(text):
+            assert value is not None
+            self.log.error(value.position, f"'language': expected a language tag such as ja, zh-TW or ar, "
+                                           f"got {quoted(text)}", card_id)
+            return ""
+        return text
 
     def deck_name(self, node: YamlMap, key: str) -> str:
         """A required Anki deck name; '' when unusable. An empty part ('History::') makes a nameless deck."""
@@ -255,6 +268,7 @@ class Validator(FieldReader):
             texts[name] = self.text(raw.get(name), name, label, required_at=required)
         texts.update({name: self.text(raw.get(name), name, label) for name in kind.field_names(required=False)})
         note = self.text(raw.get("note"), "note", label)
+        language = self.language(raw.get("language"), label)
         reverse = self.flag(raw.get(REVERSE_FIELD), REVERSE_FIELD, label, file_reverse) if kind.reversible() else True
         self.trailing_comments(raw, own + ("note",), label)
         cited = self.cited_sources(raw, sources, label)
@@ -264,7 +278,7 @@ class Validator(FieldReader):
         if not card_id or any(not texts[name] for name in kind.field_names(required=True)):
             return None
         card = kind(id=card_id, deck=deck, sources=tuple(cited), position=raw.position,
-                    tags=tags, note=note, reverse=reverse, **texts,
+                    tags=tags, note=note, language=language, reverse=reverse, **texts,
                     field_positions={name: value.position for name, value in raw.entries.items()})
         problems = card.field_problems()
         for name, offset, message in problems:

@@ -4,7 +4,8 @@ Each date card's date is placed by :mod:`factdeck.dates` and the cards are
 listed under their years, earliest first (cards on the same date in deck
 order). A date that cannot be placed is listed apart and reported as a note at
 its card's date. How the timeline looks is ``templates/print/timeline.typ``;
-Typst is given the fonts it ships with and an empty root, as for the cards.
+Typst is given the fonts it ships with, the packaged and the deck's own, and an
+empty root, as for the cards, and it is set in the deck's language.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from ..dates import Placement, place, year_label
 from ..errors import FactdeckError, Position, Problem
 from ..model import DateCard, Deck
 from . import Builder
-from .printing.chunks import typst_compiler
+from .printing.compiler import typst_compiler
+from .printing.fonts import font_set, typst_language
 from .printing.layout import PAPERS
 
 TEMPLATE = "print/timeline.typ"
@@ -44,12 +46,14 @@ class TimelineBuilder(Builder):
 
         years, unplaced = self.chronology(deck)
         paper = PAPERS[self.options.print.paper]
+        fonts = font_set(deck.settings.fonts_folder)
         source = self.env.get_template(TEMPLATE).render(
             deck=deck, years=years, unplaced=unplaced, paper_width=paper[0], paper_height=paper[1],
-            built=datetime.fromtimestamp(self.options.epoch, timezone.utc))
+            built=datetime.fromtimestamp(self.options.epoch, timezone.utc),
+            fonts=fonts.for_language, language=typst_language)
         with tempfile.TemporaryDirectory() as root:
             try:
-                pdf, warnings = typst_compiler(source, Path(root)).compile_with_warnings(
+                pdf, warnings = typst_compiler(source, Path(root), fonts.paths).compile_with_warnings(
                     format="pdf", timestamp=self.options.epoch)
             except typst.TypstError as error:
                 raise FactdeckError([Problem(Position(f"templates/{TEMPLATE}"),

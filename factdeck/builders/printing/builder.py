@@ -5,7 +5,9 @@ The layout (which face goes where on which page) comes from
 of up to ``chunks.ONE_COMPILE_SHEETS`` sheets is one Typst document compiled
 here; a larger one is compiled in chunks of whole sheets in worker processes
 and joined (:mod:`.chunks`), so memory stays bounded. Typst runs sealed
-(:mod:`.compiler`): its own fonts only, nothing else to read.
+(:mod:`.compiler`): its own fonts, those of installed font packages and the
+deck's own (:mod:`.fonts`; never the system's), nothing else to read. Before
+typesetting, every printed character is looked up in those fonts (:mod:`.coverage`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from .. import Builder
 from . import chunks
 from .compiler import (PREVIEW_PPI, TEMPLATE, TypstFailure, compile_document, overflows, query, template_problem,
                        typst_compiler, typst_error)
+from .coverage import check_coverage, has_right_to_left_text, text_direction
+from .fonts import FontSet, font_set, typst_language
 from .fitting import Probe, TextExtents, probe_for
 from .layout import Layout, plan
 
@@ -51,12 +55,16 @@ class PdfBuilder(Builder):
         progress.stage("pdf: writing the layout")
         layout = self.layout(deck)
         parts = chunks.chunks_of(layout, [sum(map(len, _printed_card_texts(card))) for card in deck.cards])
-        if len(parts) > 1:  # the workers' server starts up while the probe runs
+        if len(parts) > 1:  # the workers' server starts up while the fonts are checked and the probe runs
             chunks.start_workers_server()
+        progress.stage("pdf: checking the fonts")
+        fonts = self.fonts(deck)
+        if check_coverage(deck, fonts, self.options.log) and self.options.strict:
+            self.options.log.raise_if_errors(strict=True)  # before typesetting: nothing is written
         extents = self.text_extents(deck, layout)
         if len(parts) == 1:  # one compile here: no worker to start
             with tempfile.TemporaryDirectory() as root:
-                compiler = typst_compiler(self.source(deck, layout, extents), Path(root))
+                compiler = typst_compiler(self.source(deck, layout, extents), Path(root), fonts.paths)
                 progress.stage(f"pdf: typesetting {len(layout.pages)} pages")
                 target.write_bytes(self.compile(compiler, format="pdf"))
                 too_full = overflows(compiler)
@@ -90,7 +98,8 @@ class PdfBuilder(Builder):
                 warnings.extend(w for w in result.warnings if w not in warnings)  # each chunk says the same
                 yield result.pdf
 
-        with closing(chunks.compile_in_workers(sources, self.options.epoch)) as results:
+        paths = self.fonts(deck).paths
+        with closing(chunks.compile_in_workers(sources, self.options.epoch, paths)) as results:
             try:
                 target.write_bytes(chunks.join(pdfs(results)))
             except chunks.WorkerCrash:
@@ -102,6 +111,22 @@ class PdfBuilder(Builder):
     def layout(self, deck: Deck) -> Layout:
         return plan(len(deck.cards), self.options.print)
 
+    def fonts(self, deck: Deck) -> FontSet:
+        """The fonts Typst is given besides its own: the installed font packages' and the deck's."""
+        return self.scripts(deck)["font_set"]  # type: ignore[return-value]
+
+    def scripts(self, deck: Deck) -> dict[str, object]:
+        """What the templates need to know of the deck's languages and scripts (see
+        print/languages.typ), worked out once a deck (a large one's source is rendered chunk by chunk)."""
+        known = self.__dict__.get("_scripts")
+        if known is None or known[0] is not deck:
+            fonts = font_set(deck.settings.fonts_folder)
+            known = self.__dict__["_scripts"] = (deck, {
+                "font_set": fonts, "fonts": fonts.for_language, "language": typst_language,
+                "rtl": has_right_to_left_text(deck), "direction": text_direction,
+                "own_languages": any(card.language for card in deck.cards)})
+        return known[1]
+
     def source(self, deck: Deck, layout: Layout, extents: TextExtents | None, preview: bool = False) -> str:
         """The Typst source of the pages of ``layout``; faces keep their numbers in the whole deck."""
         return self.env.get_template(TEMPLATE).render(
@@ -110,12 +135,15 @@ class PdfBuilder(Builder):
             paper_width=layout.paper[0], paper_height=layout.paper[1],
             built=datetime.fromtimestamp(self.options.epoch, timezone.utc), preview=preview,
             extent=extents or (lambda text: "none"),
-            probe=None)  # a user's cards.typ from factdeck 0.1 holds a probe of its own: never taken
+            probe=None,  # a user's cards.typ from factdeck 0.1 holds a probe of its own: never taken
+            **self.scripts(deck))
 
-    def probe_source(self, layout: Layout, probe: Probe) -> str:
-        """The Typst source that measures ``probe``'s characters and pairs in the print style's font."""
+    def probe_source(self, deck: Deck, layout: Layout, probe: Probe) -> str:
+        """The Typst source that measures ``probe``'s characters and pairs in the print style's font,
+        with the deck's language and script fonts, as the cards are set."""
         template = self.env.from_string(PROBE_TEMPLATE.read_text(encoding="utf-8"))
-        return template.render(probe=probe, card_width=layout.card[0], card_height=layout.card[1])
+        return template.render(probe=probe, card_width=layout.card[0], card_height=layout.card[1], deck=deck,
+                               **self.scripts(deck))
 
     def text_extents(self, deck: Deck, layout: Layout) -> TextExtents | None:
         """What probe.typ measures of the deck's characters and pairs in the print font.
@@ -125,7 +153,7 @@ class PdfBuilder(Builder):
         """
         probe = probe_for(_printed_texts(deck), also=ALWAYS_PROBED)
         with tempfile.TemporaryDirectory() as root:
-            compiler = typst_compiler(self.probe_source(layout, probe), Path(root))
+            compiler = typst_compiler(self.probe_source(deck, layout, probe), Path(root), self.fonts(deck).paths)
             try:
                 (font,) = query(compiler, FONT_PROBE)
             except TypstFailure as error:  # the probe's own code is fixed: the style's is at fault
@@ -163,7 +191,7 @@ class PreviewBuilder(PdfBuilder):
         layout = self.layout(deck)
         with tempfile.TemporaryDirectory() as root:
             source = self.source(deck, layout, self.text_extents(deck, layout), preview=True)
-            compiler = typst_compiler(source, Path(root))
+            compiler = typst_compiler(source, Path(root), self.fonts(deck).paths)
             target.write_bytes(self.compile(compiler, format="png"))
         return f"the first sheet of {self.options.print.paper} paper, front and back, at {PREVIEW_PPI} ppi"
 

@@ -107,7 +107,7 @@ def compile_chunk(source: str, epoch: int) -> ChunkResult:
     import typst
 
     with tempfile.TemporaryDirectory() as root:
-        compiler = typst_compiler(source, Path(root))
+        compiler = typst_compiler(source, Path(root), _FONT_PATHS)
         try:
             # No tags: pypdf cannot join the chunks' structure trees, and dangling ones are worse.
             pdf, warnings = compiler.compile_with_warnings(format="pdf", timestamp=epoch, pdf_tags=False)
@@ -151,7 +151,8 @@ def start_workers_server() -> None:
             forkserver.ensure_running()
 
 
-def compile_in_workers(sources: Iterable[str], epoch: int) -> Iterator[ChunkResult]:
+def compile_in_workers(sources: Iterable[str], epoch: int,
+                       font_paths: tuple[Path, ...] = ()) -> Iterator[ChunkResult]:
     """Each source compiled in a process of its own, :data:`WORKERS` at a time; the results in order.
 
     ``sources`` is read as the workers take them, so the first chunk is being
@@ -167,7 +168,8 @@ def compile_in_workers(sources: Iterable[str], epoch: int) -> Iterator[ChunkResu
     else:
         batches, options = iter(lambda: list(islice(chunks, WORKERS)), []), {}
     for batch in batches:
-        pool = ProcessPoolExecutor(WORKERS, mp_context=context, initializer=_start_worker, **options)
+        pool = ProcessPoolExecutor(WORKERS, mp_context=context, initializer=_start_worker,
+                                   initargs=(font_paths,), **options)
         interrupted = False
         try:
             futures = [pool.submit(compile_chunk, source, epoch) for source in batch]
@@ -182,13 +184,19 @@ def compile_in_workers(sources: Iterable[str], epoch: int) -> Iterator[ChunkResu
             pool.shutdown(wait=not interrupted, cancel_futures=True)
 
 
-def _start_worker() -> None:
+def _start_worker(font_paths: tuple[Path, ...]) -> None:
     """In a worker: the build stops it (by ending), not a signal to the process group; it dies with its server.
+    It compiles with the build's fonts.
 
     Spawned workers (no fork server) are the build's own children.
     """
+    global _FONT_PATHS
     leave_stopping_to_parent()
     die_with_parent(int(os.environ.get(SERVER_PID) or os.environ.get(BUILD_PID) or os.getppid()))
+    _FONT_PATHS = font_paths
+
+
+_FONT_PATHS: tuple[Path, ...] = ()  # in a worker: the folders of fonts Typst is given besides its own
 
 
 def join(pdfs: Iterable[bytes]) -> bytes:

@@ -1,9 +1,10 @@
 """Typst as the print builders use it: a sealed compiler, and its errors as the user's problems.
 
-Typst is given only the fonts it ships with (no system fonts) and an empty
-folder as its root, so the PDF is the same on every machine and no card text
-can reach a file. Its errors and warnings are reported against the print
-layout template, which is what a user edits to cause them.
+Typst is given only the fonts it ships with and those factdeck chose (installed
+font packages', the deck's own; no system fonts) and an empty folder as its
+root, so the PDF is the same on every machine and no card text can reach a
+file. Its errors and warnings are reported against the print layout template,
+which is what a user edits to cause them.
 """
 
 from __future__ import annotations
@@ -22,13 +23,15 @@ OVERFLOW = "<factdeck-overflow>"  # the metadata label measured-fit in style.typ
 PREVIEW_PPI = 80  # enough to read the cards on a screen; it is not for print
 
 
-def typst_compiler(source: str, root: Path) -> typst.Compiler:
-    """A compiler over ``source`` written into ``root``: Typst's own fonts only, and nothing else to read."""
+def typst_compiler(source: str, root: Path, font_paths: tuple[Path, ...] = ()) -> typst.Compiler:
+    """A compiler over ``source`` written into ``root``: Typst's own fonts and ``font_paths`` (folders of
+    packaged and deck fonts, see fonts.py) only, never the system's, and nothing else to read."""
     import typst
 
     main = root / "cards.typ"  # a file, not bytes: the binding's query needs a path
     main.write_text(source, encoding="utf-8")
-    return typst.Compiler(str(main), root=str(root), font_paths=[], ignore_system_fonts=True)
+    return typst.Compiler(str(main), root=str(root), font_paths=[str(path) for path in font_paths],
+                          ignore_system_fonts=True)
 
 
 class TypstFailure(Exception):

@@ -17,10 +17,13 @@ characters), the space between words, and the column at each size. Every
 estimate errs wide, so a count is never below Typst's: a character or pair
 counts as in its widest style (bold, italic or both); a pair the probe did not
 see (say, one a template adds around card text) gets :data:`KERNING_EM`; a line
-breaks only at a space between letters or digits (Typst may find more breaks,
-which only shortens its lines); and a character whose width may depend on more
-than its neighbours (combining marks, joining scripts, format controls) leaves
-its text without an extent, so its face is measured.
+breaks only at a space between letters or digits, or between two Chinese or
+Japanese characters that Unicode's line breaking always lets part (Typst may find
+more breaks, which only shortens its lines); and a character whose width may
+depend on more than its neighbours (combining marks, joining scripts such as
+Arabic and Devanagari, format controls) leaves its text without an extent, so
+its face is measured. Han, kana and Hangul are measured by the probe like Latin,
+in the font Typst picks for them (the deck's language's).
 """
 
 from __future__ import annotations
@@ -40,7 +43,24 @@ KERNING_EM = 0.1
 ROUNDING_EM = 1e-4
 # Blocks where a character's advance does not depend on its neighbours: Latin, IPA, Greek,
 # Cyrillic, Latin and Greek extended, punctuation, symbols, arrows and the like.
-_INDEPENDENT_BLOCKS = ((0x20, 0x7E), (0xA0, 0x52F), (0x1E00, 0x1FFF), (0x2000, 0x2BFF))
+# CJK: punctuation, kana, Han (and its extension A and compatibility forms), Hangul syllables,
+# full-width forms. Each is one glyph whatever stands beside it; the probe measures the pairs.
+_INDEPENDENT_BLOCKS = ((0x20, 0x7E), (0xA0, 0x52F), (0x1E00, 0x1FFF), (0x2000, 0x2BFF),
+                       (0x3000, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7A3),
+                       (0xF900, 0xFAFF), (0xFF01, 0xFF60))
+# Characters Unicode's line breaking (UAX #14) gives class ID, with a break allowed between any
+# two: Han ideographs and kana, less the small kana, the prolonged sound mark and iteration marks
+# (classes CJ and NS: no break before them in strict Japanese). Hangul is left out: Korean breaks
+# at spaces in some settings.
+_NO_BREAK_BEFORE = set("ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶーゝゞヽヾ々〻・゠")
+_FIRST_CJK = "\u3041"  # below it no character parts from its neighbour without a space
+
+
+def _ideographic(char: str) -> bool:
+    """Whether a line may always break before or after ``char`` beside another such character."""
+    code = ord(char)
+    return ((0x3041 <= code <= 0x30FA or 0x3400 <= code <= 0x4DBF or 0x4E00 <= code <= 0x9FFF
+             or 0xF900 <= code <= 0xFAFF) and char not in _NO_BREAK_BEFORE)
 # Categories that are never measured alone: marks join the letter before them, format
 # characters (soft hyphen, joiners, bidi controls) change breaks or shaping.
 _DEPENDENT_CATEGORIES = {"Mn", "Mc", "Me", "Cf", "Cc", "Co", "Cn", "Cs", "Zl", "Zp"}
@@ -127,10 +147,11 @@ class TextExtents:
         """The most lines ``text`` takes in each column (None where a run is wider); None if unknown."""
         counts: list[int | None] = [0] * len(self.columns)
         for line in text.split("\n"):
-            runs = self.runs(line)
-            if runs is None:
+            found = self.runs_and_gaps(line)
+            if found is None:
                 return None
-            width = sum(runs) + self.space * (len(runs) - 1)
+            runs, gaps = found
+            width = sum(runs) + (self.space * (len(runs) - 1) if gaps is None else sum(gaps))
             widest = max(runs)
             for index, column in enumerate(self.columns):
                 count = counts[index]
@@ -141,12 +162,22 @@ class TextExtents:
                 elif width <= column:  # one line: most texts, in the wider columns
                     counts[index] = count + 1
                 else:
-                    counts[index] = count + _first_fit(runs, self.space, column)
+                    counts[index] = count + (_first_fit(runs, self.space, column) if gaps is None
+                                             else _first_fit_between(runs, gaps, column))
         return counts
 
     def runs(self, line: str) -> list[float] | None:
-        """The widths of ``line``'s runs between the spaces where it surely may break; None if unknown."""
+        """The widths of ``line``'s runs between the places where it surely may break; None if unknown."""
+        found = self.runs_and_gaps(line)
+        return None if found is None else found[0]
+
+    def runs_and_gaps(self, line: str) -> tuple[list[float], list[float] | None] | None:
+        """``line``'s runs (see :meth:`runs`) and the width between each run and the next: a space,
+        or between two CJK characters how much their pair adds (None: a space each, as in a line
+        without CJK, the common case, kept as cheap as it was); None if unknown."""
         runs: list[float] = []
+        gaps: list[float] | None = None
+        space = self.space
         run = -1.0
         breakable_after = False
         for word in line.split(" "):
@@ -155,29 +186,59 @@ class TextExtents:
                 known = self.words[word] = self.word(word)
                 if known is None:
                     return None
-            width, starts_alnum, ends_breakable = known
+            width, starts_alnum, ends_breakable, pieces = known
+            if pieces:
+                width = pieces[0]
             if run < 0:
                 run = width
             elif starts_alnum and breakable_after:
                 runs.append(run)
+                if gaps is not None:
+                    gaps.append(space)
                 run = width
             else:
-                run += self.space + width
+                run += space + width
+            if pieces:  # where a CJK word may break: (gap, piece) after the first piece
+                if gaps is None:
+                    gaps = [space] * len(runs)
+                for index in range(1, len(pieces), 2):
+                    runs.append(run)
+                    gaps.append(pieces[index])
+                    run = pieces[index + 1]
             if word:
                 breakable_after = ends_breakable
         runs.append(run)
-        return runs
+        return runs, gaps
 
-    def word(self, word: str) -> tuple[float, bool, bool] | None:
-        """A word's width, whether it starts with a letter or digit, and whether a break may follow it."""
+    def word(self, word: str) -> tuple[float, bool, bool, tuple[float, ...]] | None:
+        """A word's width, whether it starts with a letter or digit, whether a break may follow it, and
+        (for a word of Chinese or Japanese, where lines may break between characters) the widths of
+        its pieces between those breaks with the gap at each, as (piece, gap, piece, ...); else ()."""
         try:
-            width = sum(map(self.widths.__getitem__, word))
+            widths = list(map(self.widths.__getitem__, word))
         except KeyError:  # not probed: its width may depend on its neighbours
             return None
         kerning = self.kerning.get
-        width += sum(kerning(word[index:index + 2], KERNING_EM) for index in range(len(word) - 1))
+        pairs = [kerning(word[index:index + 2], KERNING_EM) for index in range(len(word) - 1)]
         last = word[-1:]
-        return width, word[:1].isalnum(), last.isalnum() or last in _BREAKABLE_AFTER
+        pieces: tuple[float, ...] = ()
+        if word and max(word) >= _FIRST_CJK:
+            pieces = _pieces(word, widths, pairs)
+        return sum(widths) + sum(pairs), word[:1].isalnum(), last.isalnum() or last in _BREAKABLE_AFTER, pieces
+
+
+def _pieces(word: str, widths: list[float], pairs: list[float]) -> tuple[float, ...]:
+    """``word`` cut where a line may break between two CJK characters: (piece, gap, piece, ...)."""
+    pieces: list[float] = []
+    piece = widths[0]
+    for index in range(1, len(word)):
+        if _ideographic(word[index - 1]) and _ideographic(word[index]):
+            pieces += (piece, pairs[index - 1])
+            piece = widths[index]
+        else:
+            piece += pairs[index - 1] + widths[index]
+    pieces.append(piece)
+    return tuple(pieces) if len(pieces) > 1 else ()
 
 
 def _first_fit(runs: list[float], space: float, column: float) -> int:
@@ -186,6 +247,18 @@ def _first_fit(runs: list[float], space: float, column: float) -> int:
     used = column + 1.0  # the first run opens a line
     for run in runs:
         used += space + run
+        if used > column:
+            lines += 1
+            used = run
+    return lines
+
+
+def _first_fit_between(runs: list[float], gaps: list[float], column: float) -> int:
+    """:func:`_first_fit` with the width between each run and the next given in ``gaps``."""
+    lines = 1
+    used = runs[0]
+    for gap, run in zip(gaps, runs[1:]):
+        used += gap + run
         if used > column:
             lines += 1
             used = run
