@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
+from .card_media import NO_MEDIA, CardMedia
 from .errors import Position
 from .cloze import ClozePart, cloze_numbers, parse_cloze
 
@@ -27,7 +28,8 @@ from .cloze import ClozePart, cloze_numbers, parse_cloze
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TAG_PATTERN = re.compile(r"^[^\s\"]+$")
 URL_PATTERN = re.compile(r"^(?:https?|HTTPS?)://\S+$")
-SETTINGS_FIELDS = ("name", "description", "deck_id", "guid_namespace", "note_type_ids", "language")
+SETTINGS_FIELDS = ("name", "description", "deck_id", "guid_namespace", "note_type_ids", "language",
+                   "markup")
 # A BCP 47 language tag as print needs it: "ja", "zh-TW", "sr-Latn".
 LANGUAGE_PATTERN = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 FONTS_FOLDER = "fonts"  # beside the card files: the deck's own print fonts
@@ -100,7 +102,9 @@ class Card:
     ANSWER: ClassVar[str] = ""
     # In Anki's card order (its ordinals): never reorder, only append.
     DIRECTIONS: ClassVar[tuple[Direction, ...]] = ()
-    NOTE_TYPE_VERSION: ClassVar[int] = 1  # bump when the fields change: a new note type in Anki
+    # Bump when the fields change: a new note type in Anki. Every kind's v2 (v1 for a kind first made
+    # after it) also has the media fields, Image, Answer Image and Audio (builders/anki_media.py).
+    NOTE_TYPE_VERSION: ClassVar[int] = 1
     CLOZE: ClassVar[bool] = False  # an Anki cloze note type: one card per deletion number
     # A field whose text is a date: Anki's browser lists the kind's notes in its time order.
     SORTED_BY_DATE: ClassVar[str] = ""
@@ -111,6 +115,7 @@ class Card:
     position: Position
     tags: tuple[str, ...] = ()
     note: str = ""
+    media: CardMedia = NO_MEDIA  # pictures and sound, on a card of any kind
     language: str = ""  # BCP 47 ("ja", "zh-TW") where the card's differs from the deck's; "" for the deck's
     # Asked in its reverse directions too (Direction.reverse); 'reverse: false' asks the others only.
     reverse: bool = True
@@ -337,6 +342,7 @@ class DeckSettings:
     note_type_ids: dict[str, int]
     position: Position
     description: str = ""
+    markup: str = "plain"  # or "markdown": card text may hold the subset factdeck/markup.py reads
     language: str = ""  # BCP 47 ("ja", "zh-TW"): Han forms and line breaking in print; "" is English
     fonts_folder: Path | None = None  # fonts/ beside the cards: the deck's own print fonts
 

@@ -20,6 +20,7 @@ from .errors import (A_FOLDER, NOT_FOUND, FactdeckError, Position, Problem, Prob
                      file_problem, os_error_text)
 from .lint import lint_cards
 from .load import load_yaml_file
+from .media import MediaLibrary
 from .model import Card, Deck
 from .output import OutputFolder
 from .progress import Progress
@@ -73,7 +74,7 @@ def read_deck(cards_dir: Path, strict: bool = False, progress: Progress | None =
             log.error(Position(display_path(cards_dir / required)), f"cannot read this file: {why}")
     if log.errors:
         raise FactdeckError(log.problems)
-    validator = Validator(log)
+    validator = Validator(log, media=MediaLibrary(cards_dir))
     settings = validator.settings(load_yaml_file(cards_dir / SETTINGS_FILE, log))
     sources = validator.sources(load_yaml_file(cards_dir / SOURCES_FILE, log))
     cards: list[Card] = []

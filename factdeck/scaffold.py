@@ -27,6 +27,7 @@ FILES = {
     "cards/deck.yaml": "deck.yaml",
     "cards/sources.yaml": "sources.yaml",
     "cards/examples.yaml": "examples.yaml",
+    "cards/pictures/moon.svg": "moon.svg",  # the picture on an example card
     "README.md": "README.md",
     ".gitignore": "gitignore",
 }

@@ -22,7 +22,10 @@ from typing import Any
 
 from . import __version__
 from .errors import UsageError
+from .card_media import CARD_MEDIA_FIELDS
+from .card_media import FIELD_HELP as MEDIA_HELP
 from .errors import display_path
+from .markup import MARKUP_STYLES
 from .model import CARD_KINDS, ID_PATTERN, MAX_ANKI_ID, SETTINGS_FIELDS, SOURCE_FIELDS, TAG_PATTERN, URL_PATTERN
 
 DRAFT = "http://json-schema.org/draft-07/schema#"  # the draft the YAML language server knows best
@@ -45,6 +48,8 @@ FIELD_HELP: dict[str, str] = {
     "deck_id": "The deck's fixed id in Anki: never change it once the deck is shared.",
     "guid_namespace": "Note GUIDs come from this and each card's id: never change it.",
     "note_type_ids": "One fixed note type id per kind the deck uses: never change them.",
+    "markup": "'markdown': card text may hold *emphasis*, **strong**, `code`, lists and links (README: Rich "
+              "cards); 'plain' (the default): text is shown as written.",
     "title": "The source's title (required).",
     "author": "Who wrote it.",
     "site": "Where it was published.",
@@ -96,6 +101,7 @@ def _card(kind: str) -> dict[str, Any]:
         properties["reverse"] = {**FLAG, **_help("reverse")}
     properties.update({f.name: {**(TEXT if f.required else OPTIONAL_TEXT), "description": f.help}
                        for f in cls.FIELDS})
+    properties.update({name: {**OPTIONAL_TEXT, "description": MEDIA_HELP[name]} for name in CARD_MEDIA_FIELDS})
     # 'source' is not required: factdeck only warns about a card without one.
     return {"title": f"a {kind} card", "description": cls.DESCRIPTION, "type": "object",
             "properties": properties, "required": ["id", "kind", *cls.field_names(required=True)],
@@ -135,10 +141,11 @@ def deck_schema() -> dict[str, Any]:
                   "language": {**OPTIONAL_TEXT, **_help("language")},
                   "note_type_ids": {"type": "object", **_help("note_type_ids"),
                                     "properties": {kind: ANKI_ID for kind in CARD_KINDS},
-                                    "additionalProperties": False}}
+                                    "additionalProperties": False},
+                  "markup": {"enum": list(MARKUP_STYLES), **_help("markup")}}
     return _document("factdeck deck settings (deck.yaml)", {
         "type": "object", "properties": properties, "additionalProperties": False,
-        "required": [name for name in SETTINGS_FIELDS if name not in ("description", "language")]})
+        "required": [name for name in SETTINGS_FIELDS if name not in ("description", "language", "markup")]})
 
 
 def sources_schema() -> dict[str, Any]:

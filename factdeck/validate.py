@@ -10,11 +10,15 @@ import re
 from pathlib import Path
 
 from . import saved_texts
+from .card_markup import check_card_markup
+from .card_media import CARD_MEDIA_FIELDS, read_card_media
 from .errors import Position, ProblemLog
 from .load import LoadedFile, YamlList, YamlMap, YamlText, YamlValue
 from .model import (CARD_FILE_FIELDS, CARD_KINDS, COMMON_FIELDS, FONTS_FOLDER, ID_PATTERN, LANGUAGE_PATTERN,
                     MAX_ANKI_ID, SETTINGS_FIELDS, SOURCE_FIELDS, TAG_PATTERN, URL_PATTERN, Card, DeckSettings,
                     Source)
+from .markup import MARKUP_STYLES, Role, check
+from .media import MediaLibrary
 from .note_type_ids import NoteTypeIds, check_apart
 from .readers import FieldReader, Suggester, describe, is_absent, quoted, suggest, text_position
 
@@ -31,8 +35,10 @@ def _as_id(text: str) -> str:
 class Validator(FieldReader):
     """Turns loaded files into model objects, logging what is wrong."""
 
-    def __init__(self, log: ProblemLog) -> None:
+    def __init__(self, log: ProblemLog, media: MediaLibrary | None = None) -> None:
         super().__init__(log)
+        self.media = media  # None: media fields are read, their files not looked for
+        self.markup = False  # deck.yaml's 'markup: markdown', once read
         # Source keys whose entries are broken, or None when the whole sources
         # file is: their errors are reported there, not again on every citing card.
         self.broken_sources: set[str] | None = set()
@@ -100,6 +106,7 @@ class Validator(FieldReader):
                 type_ids[kind] = self.integer_id(ids_node.get(kind), f"note_type_ids.{kind}", ids_node.position)
             check_apart(ids_node, type_ids, self.log)
         description = self.text(node.get("description"), "description")
+        markup = self.markup_style(node)
         language = self.language(node.get("language"))
         ids = {kind: type_id for kind, type_id in type_ids.items() if type_id is not None}
         if ids_node is not None:  # checked against the cards even when the rest of deck.yaml is broken
@@ -108,7 +115,7 @@ class Validator(FieldReader):
             return None
         return DeckSettings(name=name, deck_id=deck_id, guid_namespace=namespace,
                             note_type_ids=ids, position=node.position, description=description,
-                            language=language, fonts_folder=loaded.path.parent / FONTS_FOLDER)
+                            language=language, fonts_folder=loaded.path.parent / FONTS_FOLDER, markup=markup)
 
     def language(self, value: YamlValue | None, card_id: str | None = None) -> str:
         """A language tag ("ja", "zh-TW"), or "" when absent or malformed (and reported)."""
@@ -119,6 +126,17 @@ class Validator(FieldReader):
                                            f"got {quoted(text)}", card_id)
             return ""
         return text
+
+    def markup_style(self, node: YamlMap) -> str:
+        """deck.yaml's ``markup``: how card text is read ("plain" when not given)."""
+        style = self.text(node.get("markup"), "markup") or "plain"
+        if style not in MARKUP_STYLES:
+            self.log.error(node.get("markup").position,  # type: ignore[union-attr]
+                           f"'markup': expected one of {', '.join(MARKUP_STYLES)}, got {quoted(style)}"
+                           f"{suggest(style, MARKUP_STYLES)}")
+            style = "plain"
+        self.markup = style == "markdown"
+        return style
 
     def deck_name(self, node: YamlMap, key: str) -> str:
         """A required Anki deck name; '' when unusable. An empty part ('History::') makes a nameless deck."""
@@ -176,6 +194,10 @@ class Validator(FieldReader):
                 self.log.error(node.get("url").position,  # type: ignore[union-attr]
                                f"'url': expected an http:// or https:// address, got {quoted(values['url'])}")
                 values["url"] = ""
+            if self.markup and values["note"]:
+                problem = check(values["note"], Role.SOURCE)
+                if problem is not None:
+                    self.log.error(node.get("note").position, f"'note': {problem}")  # type: ignore[union-attr]
             text_file = values.pop("text_file")
             del values["title"]
             path = loaded.path.parent / text_file if text_file else None
@@ -268,6 +290,7 @@ class Validator(FieldReader):
             texts[name] = self.text(raw.get(name), name, label, required_at=required)
         texts.update({name: self.text(raw.get(name), name, label) for name in kind.field_names(required=False)})
         note = self.text(raw.get("note"), "note", label)
+        media = read_card_media(self, self.media, raw, label)
         language = self.language(raw.get("language"), label)
         reverse = self.flag(raw.get(REVERSE_FIELD), REVERSE_FIELD, label, file_reverse) if kind.reversible() else True
         self.trailing_comments(raw, own + ("note",), label)
@@ -275,17 +298,19 @@ class Validator(FieldReader):
         tags = self.kind_tags(file_tags + self.tags(raw.get("tags"), label), kind_name, label)
         if self.type_ids is not None:
             self.type_ids.need(kind_name, raw.get("kind").position)  # type: ignore[union-attr]
-        if not card_id or any(not texts[name] for name in kind.field_names(required=True)):
+        if not card_id or any(not texts[name] for name in kind.field_names(required=True)) or media is None:
             return None
         card = kind(id=card_id, deck=deck, sources=tuple(cited), position=raw.position,
-                    tags=tags, note=note, language=language, reverse=reverse, **texts,
+                    tags=tags, note=note, language=language, reverse=reverse, media=media, **texts,
                     field_positions={name: value.position for name, value in raw.entries.items()})
         problems = card.field_problems()
         for name, offset, message in problems:
             value = raw.get(name)
             where = text_position(self.lines(), value, offset) if isinstance(value, YamlText) else None
             self.log.error(where or card.where(name), f"'{name}': {message}", label)
-        return None if problems else card
+        if problems or self.markup and not check_card_markup(card, self.log):
+            return None
+        return card
 
     def lines(self) -> list[str]:
         """The current card file's lines, as the loader read them ([] if it cannot be read again)."""
@@ -338,7 +363,7 @@ class Validator(FieldReader):
 
 def card_fields(kind: type[Card]) -> tuple[str, ...]:
     """Every field a card of this kind may have."""
-    return COMMON_FIELDS + kind.field_names() + ((REVERSE_FIELD,) if kind.reversible() else ())
+    return COMMON_FIELDS + CARD_MEDIA_FIELDS + kind.field_names() + ((REVERSE_FIELD,) if kind.reversible() else ())
 
 
 def _other_kind_hint(key: str, kind_name: str) -> str:

@@ -81,7 +81,8 @@ def test_a_kind_defined_in_a_test_builds_to_anki_print_and_text(word_deck, run_c
                                                             options=options))
     (note_id,) = collection.find_notes("tag:factdeck::word")
     note = collection.get_note(note_id)
-    assert note.keys() == ["Word", "Meaning", "Example", "Source", "Remark", "Card ID"]
+    assert note.keys() == ["Word", "Meaning", "Example", "Source", "Remark", "Card ID", "Image", "Answer Image",
+                           "Audio"]
     assert note.note_type()["name"] == "Word (Minimal) v1"
     asked = {card.template()["name"]: (card.question(), card.answer()) for card in note.cards()}
     assert set(asked) == {"Word → Meaning", "Meaning → Word"}

@@ -144,7 +144,7 @@ def test_a_typst_error_in_a_later_chunk_is_the_same_clean_error(run_cli, tmp_pat
     assert "Typst could not compile the print layout" in errors[0] and "card 100" in errors[0]
 
 
-def crash(source: str, epoch: int) -> None:
+def crash(source: str, epoch: int, pictures: object = None) -> None:
     """Stands in for a worker's compile: the process dies as if killed for lack of memory."""
     os._exit(9)
 

@@ -16,11 +16,13 @@ from itertools import count
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..card_markup import field_html
 from ..date_order import sort_key
 from ..errors import FactdeckError, Position, Problem, UsageError, display_path
 from ..model import CARD_KINDS, Card, Deck, Source
 from ..templating import html_text, render_block
 from . import Builder
+from .anki_media import MEDIA_FIELDS, MEDIA_TEMPLATE, PackageEntry, media_entries, media_fields
 from .anki_lock import LOCK_NAME, Lock, Restamped, digest, format_lock, read_lock, restamp
 from .anki_templates import TemplateFault, faults, required_fields
 
@@ -45,10 +47,16 @@ ANKI_SEARCH_KEYWORDS = ("added", "card", "cid", "deck", "did", "dupe", "edited",
                         "tag", "w")
 
 
-def note_fields(card: Card, citation: str) -> dict[str, str]:
-    """A card's note, field by field (Anki names, in the note type's order), as stored HTML."""
-    fields = {f.anki_name: str(html_text(getattr(card, f.name))) for f in card.FIELDS}
-    fields.update({"Source": citation, REMARK_FIELD: str(html_text(card.note)), ID_FIELD: card.id})
+def note_fields(card: Card, citation: str, markup: bool = False, media: list[str] | None = None) -> dict[str, str]:
+    """A card's note, field by field (Anki names, in the note type's order), as stored HTML.
+
+    With ``markup``, text fields are the deck's markup rendered (card_markup.py); ``media``
+    are the card's media fields (anki_media.py), empty when not given.
+    """
+    fields = {f.anki_name: str(field_html(card, f.name, getattr(card, f.name), markup)) for f in card.FIELDS}
+    fields.update({"Source": citation, REMARK_FIELD: str(field_html(card, "note", card.note, markup)),
+                   ID_FIELD: card.id})
+    fields.update(zip(MEDIA_FIELDS, media or [""] * len(MEDIA_FIELDS)))
     if card.reversible():
         fields[BOTH_WAYS_FIELD] = "yes" if card.reverse else ""
     if card.SORTED_BY_DATE:
@@ -120,6 +128,8 @@ class AnkiBuilder(Builder):
         def citation(sources: tuple[Source, ...]) -> str:
             return template.render(sources=sources).strip()
 
+        markup = settings.markup == "markdown"
+        media_template = self.env.get_template(MEDIA_TEMPLATE)
         progress = self.options.progress
         progress.stage("apkg: making notes", len(deck.cards))
         notes: dict[str, StampedNote] = {}
@@ -127,7 +137,8 @@ class AnkiBuilder(Builder):
         for card in deck.cards:
             progress.advance()
             model = models[card.kind]
-            fields = list(note_fields(card, citation(card.sources)).values())
+            fields = list(note_fields(card, citation(card.sources), markup,
+                                      media_fields(media_template, card.media)).values())
             # What Anki compares on re-import: a new digest means a newer note.
             contents[card.id] = digest([model.model_id, fields, sorted(card.tags), card.deck])
             notes[card.id] = StampedNote(model=model, fields=fields, tags=list(card.tags),
@@ -140,7 +151,8 @@ class AnkiBuilder(Builder):
         for model in models.values():
             model.mtime = stamped.lock.note_types[str(model.model_id)].mtime
         progress.stage("apkg: writing package")
-        self._write_package(list(anki_decks.values()), target)
+        self._write_package(list(anki_decks.values()), target,
+                            media_entries(file for card in deck.cards for file in card.media.files()))
         cards = sum(len(note.cards) for note in notes.values())  # what the package holds
         summary = (f"{len(deck.cards)} note{'s' * (len(deck.cards) != 1)}, {cards} Anki card{'s' * (cards != 1)} "
                    f"in {len(anki_decks)} deck{'s' * (len(anki_decks) != 1)}")
@@ -210,7 +222,8 @@ class AnkiBuilder(Builder):
     def _faults(self, filename: str | None, front: str, back: str, fields: list[str]) -> list[Problem]:
         """Problems in a card template, each at the line of its file (or the layout's) that wrote it."""
         found = faults(front, fields, front=True) + faults(back, fields, front=False)
-        if not found and required_fields(front, fields) is None:
+        # A front must show a text field: the media fields are empty on most notes.
+        if not found and required_fields(front, [f for f in fields if f not in MEDIA_FIELDS]) is None:
             found = [faults_none(front)]
         sources = [Path(f) for f in (filename, self.env.get_template("anki/layout.html").filename) if f]
         problems = []
@@ -225,7 +238,7 @@ class AnkiBuilder(Builder):
             problems.append(Problem(where, f"Anki template: {fault.message}"))
         return problems
 
-    def _write_package(self, decks: list[genanki.Deck], target: Path) -> None:
+    def _write_package(self, decks: list[genanki.Deck], target: Path, media: list[PackageEntry]) -> None:
         epoch = self.options.epoch
         with tempfile.TemporaryDirectory() as scratch:
             database = Path(scratch) / "collection.anki2"
@@ -245,9 +258,9 @@ class AnkiBuilder(Builder):
             # genanki's own writer stamps zip entries with the clock; fix them to the epoch.
             stamp = _zip_date(epoch)
             with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as package:
-                for name, data in (("collection.anki2", database.read_bytes()), ("media", b"{}")):
+                for name, data, deflate in [PackageEntry("collection.anki2", database.read_bytes(), True), *media]:
                     info = zipfile.ZipInfo(name, date_time=stamp)
-                    info.compress_type = zipfile.ZIP_DEFLATED
+                    info.compress_type = zipfile.ZIP_DEFLATED if deflate else zipfile.ZIP_STORED
                     info.external_attr = 0o644 << 16
                     # Level 3 deflates twice as fast as the default 6, for a package 7% larger.
                     package.writestr(info, data, compresslevel=3)

@@ -21,9 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..model import Card, Deck
-from ..templating import call_macro
+from ..markup import Role
+from ..templating import call_macro, html_text
 from . import Builder
 from .cells import quoted, spreadsheet_cell, tsv_cell
+from .text_html import HtmlRows, needs_html
 
 if TYPE_CHECKING:
     import jinja2
@@ -68,7 +70,8 @@ class CsvBuilder(TextBuilder):
     def write(self, deck: Deck, target: Path) -> str:
         namespace = deck.settings.guid_namespace
         # Anki reads these header lines (2.1.55 and later); column numbers count from 1.
-        headers = {"separator": "comma", "html": "false", "notetype": "Basic",
+        html = HtmlRows(self.env, deck.settings.markup == "markdown") if needs_html(deck) else None
+        headers = {"separator": "comma", "html": "false" if html is None else "true", "notetype": "Basic",
                    "columns": ",".join(CSV_COLUMNS),
                    "tags column": CSV_COLUMNS.index("Tags") + 1,
                    "deck column": CSV_COLUMNS.index("Deck") + 1,
@@ -79,7 +82,11 @@ class CsvBuilder(TextBuilder):
             rows = self.rows(deck)
             for card in rows:
                 front, back = self.sides(card)
-                row = [spreadsheet_cell(cell) for cell in (front, back, card.note, self.citation(card),
+                note, citation = card.note, self.citation(card)
+                if html is not None:  # media and markup need HTML fields; the text is escaped there
+                    front, back = html.front(card, front), html.back(card, back)
+                    note, citation = html.text(note, Role.NOTE), str(html_text(citation))
+                row = [spreadsheet_cell(cell) for cell in (front, back, note, citation,
                                                            " ".join(card.tags), card.deck)]
                 if row[0].startswith("#"):  # csv.writer would not quote it, and Anki would skip the line
                     stream.write(quoted(row.pop(0)) + ",")

@@ -32,6 +32,8 @@ from .coverage import check_coverage, has_right_to_left_text, text_direction
 from .fonts import FontSet, font_set, typst_language
 from .fitting import Probe, TextExtents, probe_for
 from .layout import Layout, plan
+from .pictures import write_pictures
+from .printed_text import PrintedTexts
 
 if TYPE_CHECKING:  # imported where used: ``--check`` must start without Typst or Jinja
     import typst
@@ -64,6 +66,7 @@ class PdfBuilder(Builder):
         extents = self.text_extents(deck, layout)
         if len(parts) == 1:  # one compile here: no worker to start
             with tempfile.TemporaryDirectory() as root:
+                write_pictures(deck, Path(root))
                 compiler = typst_compiler(self.source(deck, layout, extents), Path(root), fonts.paths)
                 progress.stage(f"pdf: typesetting {len(layout.pages)} pages")
                 target.write_bytes(self.compile(compiler, format="pdf"))
@@ -99,7 +102,9 @@ class PdfBuilder(Builder):
                 yield result.pdf
 
         paths = self.fonts(deck).paths
-        with closing(chunks.compile_in_workers(sources, self.options.epoch, paths)) as results:
+        with tempfile.TemporaryDirectory() as folder, \
+                closing(chunks.compile_in_workers(sources, self.options.epoch, paths,
+                                                  write_pictures(deck, Path(folder)))) as results:
             try:
                 target.write_bytes(chunks.join(pdfs(results)))
             except chunks.WorkerCrash:
@@ -135,6 +140,7 @@ class PdfBuilder(Builder):
             paper_width=layout.paper[0], paper_height=layout.paper[1],
             built=datetime.fromtimestamp(self.options.epoch, timezone.utc), preview=preview,
             extent=extents or (lambda text: "none"),
+            printed=PrintedTexts.of(deck),
             probe=None,  # a user's cards.typ from factdeck 0.1 holds a probe of its own: never taken
             **self.scripts(deck))
 
@@ -151,7 +157,7 @@ class PdfBuilder(Builder):
         None, so that every face is measured, when the style lays a face out
         taller than its ``main-bound`` adds up (a restyled ``main-content``).
         """
-        probe = probe_for(_printed_texts(deck), also=ALWAYS_PROBED)
+        probe = probe_for(_printed_texts(deck, PrintedTexts.of(deck)), also=ALWAYS_PROBED)
         with tempfile.TemporaryDirectory() as root:
             compiler = typst_compiler(self.probe_source(deck, layout, probe), Path(root), self.fonts(deck).paths)
             try:
@@ -191,20 +197,25 @@ class PreviewBuilder(PdfBuilder):
         layout = self.layout(deck)
         with tempfile.TemporaryDirectory() as root:
             source = self.source(deck, layout, self.text_extents(deck, layout), preview=True)
+            write_pictures(deck, Path(root))
             compiler = typst_compiler(source, Path(root), self.fonts(deck).paths)
             target.write_bytes(self.compile(compiler, format="png"))
         return f"the first sheet of {self.options.print.paper} paper, front and back, at {PREVIEW_PPI} ppi"
 
 
-def _printed_card_texts(card: Card) -> Iterator[str]:
-    """The texts of a card that its printed faces may show."""
-    yield from card.texts().values()
-    yield card.note
+def _printed_card_texts(card: Card, printed: PrintedTexts | None = None) -> Iterator[str]:
+    """The texts of a card that its printed faces may show (as ``printed`` shows them: without markup)."""
+    if printed is None:
+        yield from card.texts().values()
+        yield card.note
+        return
+    yield from (printed.shown(card, name) for name in card.texts())
+    yield printed.shown(card, "note")
 
 
-def _printed_texts(deck: Deck) -> Iterator[str]:
-    """Every text of the deck that a printed face may show, as faces.typ prints it."""
+def _printed_texts(deck: Deck, printed: PrintedTexts) -> Iterator[str]:
+    """Every text of the deck that a printed face may show, as it shows it (typeset: see typography.py)."""
     for card in deck.cards:
-        yield from map(typographic, _printed_card_texts(card))
+        yield from _printed_card_texts(card, printed)
     for source in deck.sources.values():
         yield from map(typographic, (source.author, source.title, source.year))

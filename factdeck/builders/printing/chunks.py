@@ -30,6 +30,7 @@ from pathlib import Path
 from ...processes import BUILD_PID, SERVER_PID, die_with_parent, leave_stopping_to_parent, stopping_held
 from .compiler import TypstFailure, overflows, typst_compiler
 from .layout import Layout
+from .pictures import link_pictures
 
 # Measured at 10k cards on 2 cores, whole build and peak memory (PSS summed over the parent
 # and its workers): 40 sheets a chunk 5.3 s and 328 MB, 50 sheets 5.2 s and 362 MB, 60 sheets
@@ -102,11 +103,12 @@ def split(layout: Layout, sheets: int, weights: Sequence[int] = ()) -> list[Layo
     return [replace(layout, pages=layout.pages[start:end]) for start, end in zip(bounds, bounds[1:])]
 
 
-def compile_chunk(source: str, epoch: int) -> ChunkResult:
-    """In a worker: compile one chunk. A Typst error is returned as text, for the parent to report."""
+def compile_chunk(source: str, epoch: int, pictures: Path | None = None) -> ChunkResult:
+    """In a worker: compile one chunk (reading ``pictures``, see pictures.py). A Typst error is returned as text."""
     import typst
 
     with tempfile.TemporaryDirectory() as root:
+        link_pictures(Path(root), pictures)
         compiler = typst_compiler(source, Path(root), _FONT_PATHS)
         try:
             # No tags: pypdf cannot join the chunks' structure trees, and dangling ones are worse.
@@ -151,8 +153,8 @@ def start_workers_server() -> None:
             forkserver.ensure_running()
 
 
-def compile_in_workers(sources: Iterable[str], epoch: int,
-                       font_paths: tuple[Path, ...] = ()) -> Iterator[ChunkResult]:
+def compile_in_workers(sources: Iterable[str], epoch: int, font_paths: tuple[Path, ...] = (),
+                       pictures: Path | None = None) -> Iterator[ChunkResult]:
     """Each source compiled in a process of its own, :data:`WORKERS` at a time; the results in order.
 
     ``sources`` is read as the workers take them, so the first chunk is being
@@ -172,7 +174,7 @@ def compile_in_workers(sources: Iterable[str], epoch: int,
                                    initargs=(font_paths,), **options)
         interrupted = False
         try:
-            futures = [pool.submit(compile_chunk, source, epoch) for source in batch]
+            futures = [pool.submit(compile_chunk, source, epoch, pictures) for source in batch]
             for future in futures:
                 yield future.result()
         except BrokenProcessPool as error:

@@ -190,9 +190,11 @@ def _fit(room: float, size: float) -> tuple[int, float]:
     fits one more, as three 88 mm rows do on Letter: the outer crop marks then
     still mark every cut line.
     """
-    usable = room - 2 * MARGIN_MM
+    # Both ways the outer crop marks need their room between the outermost cards and the margin:
+    # a card that all but fills the sheet's width would leave its cut lines unmarked.
+    usable = room - 2 * MARGIN_MM - 2 * (MARK_GAP_MM + MIN_MARK_MM)
     spaced = max(0, math.floor((usable + GUTTER_MM) / (size + GUTTER_MM) + 1e-9))
-    abutting = max(0, math.floor((usable - 2 * (MARK_GAP_MM + MIN_MARK_MM)) / size + 1e-9))
+    abutting = max(0, math.floor(usable / size + 1e-9))
     return (abutting, 0.0) if abutting > spaced else (spaced, GUTTER_MM)
 
 

@@ -1,0 +1,87 @@
+"""What pictures cost a build: a deck where every card has one, against the same deck without.
+
+``python -m bench.media [--cards 1000] [--picture-kb 50] [--repeat 3]`` makes a
+synthetic deck (bench/generate.py), a copy where every card shows its own
+picture of about ``--picture-kb`` kB (random pixels, so the PNG does not
+shrink), builds both with ``factdeck`` (the .apkg and the PDF) and
+prints the best wall time of each and their ratio. The aim is a ratio within 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import resource
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.generate import generate
+from bench.measure import Runs, load_average, run_process
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from media_files import png_of_size  # noqa: E402  (the tests' own picture maker)
+
+CARD_LINE = re.compile(r"^(  - id: (\S+)\n)", re.MULTILINE)
+
+
+def add_pictures(cards: Path, size: int) -> int:
+    """Give every card of the deck in ``cards`` a picture of its own of about ``size`` bytes."""
+    pictures = cards / "pictures"
+    pictures.mkdir()
+    count = 0
+    for path in sorted(cards.glob("*.yaml")):
+        if path.name in ("deck.yaml", "sources.yaml"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        for _, card_id in CARD_LINE.findall(text):
+            (pictures / f"{card_id}.png").write_bytes(png_of_size(size, seed=count))
+            count += 1
+        path.write_text(CARD_LINE.sub(lambda m: f"{m[1]}    image: pictures/{m[2]}.png\n", text), encoding="utf-8")
+    return count
+
+
+def build_time(cards: Path, out: Path, repeat: int) -> tuple[float, float]:
+    """The best wall time and the best CPU time (all processes of the build) of ``repeat`` builds.
+
+    CPU time is given beside wall time because this machine is shared: a build
+    waiting for a core is slower on the clock without doing more work.
+    """
+    runs = Runs()
+    cpu = []
+    for _ in range(repeat):
+        shutil.rmtree(out, ignore_errors=True)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        run_process([sys.executable, "-m", "factdeck", str(cards), "--out", str(out),
+                     "--only", "apkg", "--only", "pdf", "--quiet"], runs)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return min(runs.seconds), min(cpu)
+
+
+def main(argv: list[str] | None = None) -> int:
+    cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    cli.add_argument("--cards", type=int, default=1000)
+    cli.add_argument("--picture-kb", type=int, default=50)
+    cli.add_argument("--repeat", type=int, default=3, help="builds of each deck; the best counts")
+    args = cli.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="factdeck-media-bench-") as scratch:
+        work = Path(scratch)
+        plain, _ = generate(work / "plain", args.cards, seed=3)
+        pictured = work / "pictured"
+        shutil.copytree(plain, pictured)
+        count = add_pictures(pictured, args.picture_kb * 1000)
+        media = sum(p.stat().st_size for p in (pictured / "pictures").iterdir())
+        without = build_time(plain, work / "out-plain", args.repeat)
+        with_pictures = build_time(pictured, work / "out-pictured", args.repeat)
+    print(f"{args.cards} cards, apkg + pdf, best of {args.repeat} (wall, CPU):")
+    print(f"  without pictures: {without[0]:.2f} s, {without[1]:.2f} s")
+    print(f"  with {count} pictures ({media / 1e6:.1f} MB): {with_pictures[0]:.2f} s, {with_pictures[1]:.2f} s")
+    print(f"  ratio: {with_pictures[0] / without[0]:.2f} wall, {with_pictures[1] / without[1]:.2f} CPU "
+          f"(aim: at most 2; load {load_average()})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
