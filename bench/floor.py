@@ -41,7 +41,7 @@ TYPST_CARDS = """#set page(width: 210mm, height: 297mm, margin: 0mm)
 #let small(size, body) = text(size: size, fill: luma(40%), tracking: 0.04em, top-edge: "cap-height", body)
 #let face(x, y, label, number, size, style, body, note, sources) = place(top + left, dx: x * 1mm, dy: y * 1mm,
   box(width: 63mm, height: 88mm, inset: (x: 4.5mm, top: 4mm, bottom: 3mm), {
-    place(top + center, small(6.5pt, label))
+    place(top + center, small(7.5pt, label))
     place(top + left, dy: 4.4mm, block(width: 54mm, height: 72.2mm, {
       set align(center)
       set block(spacing: 0pt)
@@ -49,10 +49,10 @@ TYPST_CARDS = """#set page(width: 210mm, height: 297mm, margin: 0mm)
       block(text(size: size, ..style, body))
       v(1fr)
       set par(leading: 0.45em)
-      if note != "" { v(0.8em); block(text(size: 8pt, fill: luma(30%), note)) }
-      if sources != "" { v(0.7em); block(text(size: 6.5pt, fill: luma(40%), "Source: " + sources)) }
+      if note != "" { v(0.8em); block(text(size: 8.5pt, style: "italic", fill: luma(25%), note)) }
+      if sources != "" { v(0.7em); block(text(size: 7pt, fill: luma(33%), "Source: " + sources)) }
     }))
-    place(top + center, dy: 81mm, small(6.5pt, number))
+    place(top + center, dy: 81mm, small(7pt, number))
   }))
 #let scale-mark = place(top + left, dx: 80mm, dy: 5mm, box(width: 50mm, height: 2mm, {
   place(bottom + left, line(length: 100%, stroke: 0.3pt + luma(15%)))

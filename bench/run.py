@@ -33,6 +33,7 @@ from bench.measure import Runs, load_average, run_process  # noqa: E402
 from bench.report import render  # noqa: E402
 from factdeck.builders import default_formats  # noqa: E402
 from factdeck.pipeline import BuildRequest, build, read_deck  # noqa: E402
+from factdeck.typography import typographic  # noqa: E402
 
 EPOCH = "1700000000"
 
@@ -55,7 +56,7 @@ class SizeResult:
 
 # What factdeck's print templates show on each face of a kind: the front's field, size and
 # style; the back's label, field, size and style. The floor prints the same.
-FRONTS = {"term": ("term", 20, "bold"), "date": ("event", 14, ""), "quote": ("quote", 14, "italic"),
+FRONTS = {"term": ("term", 20, ""), "date": ("event", 14, ""), "quote": ("quote", 14, "italic"),
           "figure": ("measure", 14, ""), "fact": ("question", 14, "")}
 BACKS = {"term": ("Definition", "definition", 13, ""), "date": ("Date", "date", 22, "bold"),
          "quote": ("Who said it", None, 13, ""), "figure": ("Figure", "figure", 20, "bold"),
@@ -68,14 +69,17 @@ def printed_faces(cards: Path) -> list[dict[str, dict[str, object]]]:
     faces = []
     for card in deck.cards:
         field, size, style = FRONTS[card.kind]
-        text = getattr(card, field)
-        front = {"label": f"{card.deck.replace('::', ' · ')} · {card.kind.upper()}", "size": size,
+        text = typographic(getattr(card, field))
+        direction = card.printed_direction()  # its cue over the front, what it answers over the back
+        front = {"label": direction.cue.upper(), "size": size,
                  "style": style, "text": f"“{text}”" if card.kind == "quote" else text, "note": "", "sources": ""}
-        label, field, size, style = BACKS[card.kind]
-        answer = getattr(card, field) if field else "\n".join(filter(None, (card.by, card.date, card.context)))
-        sources = "; ".join(", ".join(filter(None, (s.author, f"“{s.title}”", s.year))) for s in card.sources)
-        back = {"label": label.upper(), "size": size, "style": style, "text": answer, "note": card.note,
-                "sources": sources}
+        _, field, size, style = BACKS[card.kind]
+        answer = typographic(getattr(card, field)) if field else "\n".join(
+            typographic(text) for text in (card.by, card.date, card.context) if text)
+        sources = "; ".join(", ".join(typographic(text) for text in filter(None, (s.author, f"“{s.title}”", s.year)))
+                            for s in card.sources)
+        back = {"label": direction.answer_label.upper(), "size": size, "style": style, "text": answer,
+                "note": typographic(card.note), "sources": sources}
         faces.append({"front": front, "back": back})
     return faces
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .errors import ProblemLog
 from .model import Card, DateCard, QuoteCard, Source, TermCard
+from .typography import straightened
 
 # A kind's ANSWER field is what a student has to recall: a long one is hard to review.
 LONG_ANSWER_CHARS = 300
@@ -20,7 +21,8 @@ _WORDS = re.compile(r"\w+")
 
 
 def _collapse(text: str) -> str:
-    return " ".join(text.split())
+    """Spacing and punctuation as compared: a quote typed with ' matches a source's ’, and -- its —."""
+    return " ".join(straightened(text).split())
 
 
 def lint_cards(cards: list[Card], log: ProblemLog) -> None:

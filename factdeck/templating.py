@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from .errors import FactdeckError, Position, Problem
 from .errors import display_path
+from .typography import typographic
 
 if TYPE_CHECKING:
     import jinja2
@@ -166,4 +167,5 @@ def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
     env.filters["typst_string"] = typst_string
     env.filters["yaml_string"] = yaml_string
     env.filters["map_values"] = map_values
+    env.filters["typographic"] = typographic
     return env

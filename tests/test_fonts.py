@@ -14,6 +14,7 @@ from fontTools.pens.ttGlyphPen import TTGlyphPen
 
 from factdeck.builders.printing import fonts
 from factdeck.builders.printing.coverage import text_direction
+from factdeck.typography import typographic
 
 ROOTS = Path(__file__).parent / "roots"
 HAS_EXTRA = fonts.package_folder("pylopdf_fonts_jp") is not None
@@ -54,7 +55,7 @@ def test_each_script_is_set_in_its_own_font_and_nothing_is_a_box(case, run_cli):
     cards = yaml.safe_load((ROOTS / "print-scripts" / "cards.yaml").read_text(encoding="utf-8"))["cards"]
     for card in cards:
         texts = [value for key, value in card.items() if key not in ("id", "kind", "source", "language")]
-        for char in "".join(texts):
+        for char in "".join(map(typographic, texts)):  # printed typeset: curly quotes
             if char.isspace():
                 continue
             # A glyph Typst has no font for prints as .notdef, which has no text: every character is found.

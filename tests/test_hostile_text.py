@@ -19,6 +19,7 @@ from anki_readback import fields_of, note_fields, shown_text
 from card_folders import Styled, write_cards
 from factdeck.builders import load_builtin_builders
 from factdeck.cli import main
+from factdeck.typography import typographic
 
 HTML_ATTACKS = [
     "<script>alert(1)</script>",
@@ -194,7 +195,7 @@ def test_pdf_prints_typst_and_html_literally(built: Path) -> None:
                 crop = page.crop((box.x * mm, box.y * mm, (box.x + box.width) * mm, (box.y + box.height) * mm))
                 printed.append(_collapsed(crop.extract_text() or ""))
     for text in TEXTS:
-        assert any(_collapsed(text) in face for face in printed), text  # whitespace is the layout's to choose
+        assert any(_collapsed(typographic(text)) in face for face in printed), text  # quotes printed curly  # whitespace is the layout's to choose
     assert len(sizes) == 1  # '#set page(width: 1cm)' in a card did not resize a page
 
 

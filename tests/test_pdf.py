@@ -15,6 +15,7 @@ from factdeck.builders import PrintOptions
 from factdeck.builders.printing.layout import PAPERS, Box, Layout, parse_card_size, plan
 from factdeck.cli import main
 from factdeck.pipeline import read_deck
+from factdeck.typography import typographic
 
 ROOTS = Path(__file__).parent / "roots"
 REPO = Path(__file__).parent.parent
@@ -184,15 +185,15 @@ def check_every_face(pdf: pdfplumber.PDF, layout: Layout, cards: tuple) -> None:
         for name, value in card.texts().items():
             if getattr(card, "CLOZE", False):  # printed as its sentence: the {{c1::...}} marks gone
                 value = "".join(part.text for part in card.parts)
-            assert squash(value) in shown[i], (card.id, name)
-        assert squash(card.note) in shown[i]
+            assert squash(typographic(value)) in shown[i], (card.id, name)  # printed with curly quotes
+        assert squash(typographic(card.note)) in shown[i]
 
 
 def _bbox(box: Box) -> tuple[float, float, float, float]:
     return (box.x * MM, box.y * MM, (box.x + box.width) * MM, (box.y + box.height) * MM)
 
 
-def test_fronts_name_deck_and_kind_and_backs_cite_the_source_in_small_type(build):
+def test_fronts_name_what_they_ask_and_backs_cite_the_source_in_small_type(build):
     cards = ROOTS / "minimal"
     deck, _ = read_deck(cards)
     pdf = pdfplumber.open(build(cards))
@@ -202,8 +203,8 @@ def test_fronts_name_deck_and_kind_and_backs_cite_the_source_in_small_type(build
             crop = page.crop(_bbox(face.box))
             small = squash("".join(c["text"] for c in crop.chars if c["size"] < 8))
             large = max(c["size"] for c in crop.chars)
-            if face.side == "front":
-                assert squash(f"Minimal · Basics · {card.kind.upper()}") in small
+            if face.side == "front":  # the cue Anki shows over the question: "TERM · DEFINE"
+                assert squash(card.printed_direction().cue.upper()) in small
             else:
                 assert squash("Source: An Author, “A Book”, 2001") in small
             assert large >= 10  # the prompt or answer itself is not small
@@ -219,7 +220,7 @@ def test_typst_code_in_card_text_prints_literally(build):
     assert "root:" not in text  # /etc/passwd was not read
     for page in pypdf.PdfReader(path).pages:  # '#set page(width: 1cm)' changed nothing
         assert float(page.mediabox.width) / MM == pytest.approx(210, abs=0.1)
-    assert squash("Hostile #set [deck] $x$") in squash(text)  # the deck name, on the fronts
+    assert pypdf.PdfReader(path).metadata.title == "Hostile #set [deck] $x$"  # the deck name, as the title
     assert squash('An <Author> @cite, “A #emph[Book] about $money$”') in squash(text)
 
 

@@ -30,6 +30,7 @@ from anki_readback import fields_of, shown_text
 from card_folders import Styled, write_cards
 from factdeck.builders import load_builtin_builders
 from factdeck.cli import main
+from factdeck.typography import typographic
 
 FIELDS = ("question", "answer", "note")
 NULL_WORDS = {"~", "null", "Null", "NULL"}
@@ -137,4 +138,4 @@ def test_card_text_prints_in_the_pdf_or_is_refused(fields) -> None:
         with pdfplumber.open(Path(scratch) / "dist" / "minimal.pdf") as pdf:
             printed = _collapsed("".join(page.extract_text() or "" for page in pdf.pages))
     for name, text in expected.items():  # the layout chooses where lines break: compare without whitespace
-        assert _collapsed(text) in printed, name
+        assert _collapsed(typographic(text)) in printed, name  # quotes printed curly

@@ -24,6 +24,7 @@ from factdeck.builders import BuildOptions, load_builder
 from factdeck.builders.printing.fitting import KERNING_EM, ROUNDING_EM, TextExtents, measurable, probe_for
 from factdeck.pipeline import read_deck
 from factdeck.templating import make_environment, typst_string
+from factdeck.typography import typographic
 
 EPOCH = 1700000000
 
@@ -99,7 +100,7 @@ def test_a_word_counts_as_wide_as_typst_sets_it_in_its_widest_style_and_hardly_w
     builder = load_builder("pdf")(make_environment(None), BuildOptions(epoch=EPOCH, log=log))
     extents = builder.text_extents(deck, builder.layout(deck))
     assert extents is not None
-    words = sorted({word for card in deck.cards for text in (*card.texts().values(), card.note)
+    words = sorted({word for card in deck.cards for text in map(typographic, (*card.texts().values(), card.note))
                     for word in text.split() if extents.word(word) is not None})
     assert len(words) > 1000
     (tmp_path / "words.typ").write_text("""

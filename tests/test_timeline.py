@@ -12,6 +12,7 @@ from card_folders import write_cards
 from factdeck.builders.printing.layout import PAPERS
 from factdeck.model import DateCard
 from factdeck.pipeline import read_deck
+from factdeck.typography import typographic
 
 REPO = Path(__file__).parent.parent
 MM = 72 / 25.4
@@ -42,8 +43,8 @@ def test_the_default_build_writes_the_bundled_deck_s_dates_in_order(run_cli, tmp
     deck, _ = read_deck(REPO / "cards")
     events = {card.date: card.event for card in deck.cards if isinstance(card, DateCard)}
     assert sorted(events) == sorted(BUNDLED_IN_ORDER)  # one card a date
-    # Each date is printed with its event beside it, in time order.
-    places = [text.find(squash(date + events[date])[:40]) for date in BUNDLED_IN_ORDER]
+    # Each date is printed with its event beside it, in time order (typeset: 1932–33).
+    places = [text.find(squash(typographic(date) + typographic(events[date]))[:40]) for date in BUNDLED_IN_ORDER]
     assert -1 not in places, [d for d, p in zip(BUNDLED_IN_ORDER, places) if p < 0]
     assert places == sorted(places)
 
@@ -96,7 +97,7 @@ def test_card_text_is_printed_literally(run_cli, tmp_path):
     hostile = 'A "quoted" #set page(width: 1cm) ] $x$ \\ <b> @ref // not a comment'
     cards = write_cards(tmp_path / "cards", [date_card(1, "1928", hostile)])
     assert run_cli(cards, "--out", tmp_path / "dist", "--only", "timeline", "-q").code == 0
-    assert squash(hostile) in squash(text_of(tmp_path / "dist" / "minimal-timeline.pdf"))
+    assert squash(typographic(hostile)) in squash(text_of(tmp_path / "dist" / "minimal-timeline.pdf"))  # quotes curled
 
 
 def test_same_cards_and_epoch_give_the_same_bytes(run_cli, tmp_path):

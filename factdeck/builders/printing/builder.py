@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from ...errors import Position
 from ...model import Card, Deck
+from ...typography import typographic
 from .. import Builder
 from . import chunks
 from .compiler import (PREVIEW_PPI, TEMPLATE, TypstFailure, compile_document, overflows, query, template_problem,
@@ -46,7 +47,7 @@ FONT_PROBE = "<factdeck-font>"  # the metadata label of what probe.typ measured
 PROBE_TEMPLATE = resources.files(__package__) / "probe.typ"
 STYLE_TEMPLATE = "print/style.typ"
 # Probed whatever the deck holds: the text templates add around card text ("Source: ", quotes).
-ALWAYS_PROBED = string.printable.strip() + " “”‘’"
+ALWAYS_PROBED = string.printable.strip() + " “”‘’–—"
 
 
 class PdfBuilder(Builder):
@@ -274,8 +275,8 @@ def _printed_card_texts(card: Card, printed: PrintedTexts | None = None) -> Iter
 
 
 def _printed_texts(deck: Deck, printed: PrintedTexts) -> Iterator[str]:
-    """Every text of the deck that a printed face may show, as it shows it."""
+    """Every text of the deck that a printed face may show, as it shows it (typeset: see typography.py)."""
     for card in deck.cards:
         yield from _printed_card_texts(card, printed)
     for source in deck.sources.values():
-        yield from (source.author, source.title, source.year)
+        yield from map(typographic, (source.author, source.title, source.year))

@@ -18,6 +18,7 @@ from ...markup import parse
 from ...markup_render import to_typst
 from ...model import Card, Deck
 from ...templating import typst_string
+from ...typography import typographic
 
 # WORD JOINER: a format character, which fitting.measurable() refuses, so a text holding
 # it has no extent and its face is measured. It is only ever in the text to fit, never printed.
@@ -42,13 +43,13 @@ class PrintedTexts:
         """The Typst expression that shows the field."""
         text = self.text(card, name)
         if not self.markup or not marks_up(type(card), name):
-            return typst_string(text)
+            return typst_string(typographic(text))  # plain text: typeset quotes and dashes
         return to_typst(parse(text, field_role(type(card), name)))
 
     def shown(self, card: Card, name: str) -> str:
         """The field as a reader sees it, for the fitting proof (with NOT_COUNTED if it cannot count it)."""
         text = self.text(card, name)
         if not self.markup or not text or not marks_up(type(card), name):
-            return text
+            return typographic(text)
         parsed = parse(text, field_role(type(card), name))
         return parsed.plain if parsed.provable else parsed.plain + NOT_COUNTED
