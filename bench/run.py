@@ -50,6 +50,8 @@ class SizeResult:
     floor_text: Runs = field(default_factory=Runs)  # the same, the PDF as plain text faces (bench/floor.py)
     floor_apkg: Runs = field(default_factory=Runs)  # genanki alone
     ankdown: Runs | None = None
+    cold_cached: Runs = field(default_factory=Runs)  # whole build into an empty cache
+    rebuild: Runs = field(default_factory=Runs)      # whole build after editing one card, cache warm
 
 
 # What factdeck's print templates show on each face of a kind: the front's field, size and
@@ -108,11 +110,11 @@ def measure_size(count: int, work: Path, repeat: int, ankdown: str | None, pdf_u
     # Typst holds the whole document in memory (some 0.15 GB a thousand cards for
     # ours, 0.11 GB for the floor's): past pdf_up_to both sides leave the PDF out.
     formats = [f for f in default_formats() if f != "pdf" or count <= pdf_up_to]
-    whole = [python, build_py, str(cards), "--out", str(out), "-q"]
-    if formats != default_formats():
-        whole += [arg for name in formats for arg in ("--only", name)]
+    only = [arg for name in formats for arg in ("--only", name)] if formats != default_formats() else []
+    whole = [python, build_py, str(cards), "--out", str(out), "-q", "--no-cache", *only]
+    cached = [python, build_py, str(cards), "--out", str(out), "-q", "--cache", str(folder / "cache"), *only]
     # One untimed build: its .apkg is the floor's input, so the floor writes the very same notes.
-    warm = build(BuildRequest(cards, out=out, formats=tuple(formats), epoch=int(EPOCH)))
+    warm = build(BuildRequest(cards, out=out, formats=tuple(formats), epoch=int(EPOCH), cache=False))
     assert warm.exit_code == 0, [problem.format() for problem in warm.problems]
     floor_input = folder / "floor.json"
     write_floor_input(out / "benchmark.apkg", printed_faces(cards), floor_input, timeline_years(cards))
@@ -125,16 +127,30 @@ def measure_size(count: int, work: Path, repeat: int, ankdown: str | None, pdf_u
         if "pdf" in formats:
             run_process(floor + [",".join(f if f != "pdf" else "pdf-text" for f in formats)],
                         result.floor_text, env=env, stdout_json=True)
-        run_process([python, build_py, str(cards), "--out", str(out), "--only", "apkg", "-q"],
+        shutil.rmtree(folder / "cache", ignore_errors=True)
+        run_process(cached, result.cold_cached, env=env)
+        edit_one_card(cards, n)
+        run_process(cached, result.rebuild, env=env)
+        run_process([python, build_py, str(cards), "--out", str(out), "--only", "apkg", "-q", "--no-cache"],
                     result.apkg_only, env=env)
         run_process(floor + ["apkg"], result.floor_apkg, env=env, stdout_json=True)
         if ankdown and result.ankdown is not None:
             run_process([ankdown, "-r", str(markdown), "-p", str(folder / "ankdown.apkg")],
                         result.ankdown, cwd=folder, env=env)
-        run_process([python, build_py, str(cards), "--check", "-q"], result.check, env=env)
+        run_process([python, build_py, str(cards), "--check", "-q", "--no-cache"], result.check, env=env)
         run_process([python, str(REPO / "bench" / "stages.py"), str(cards), str(out), ",".join(formats)],
                     result.stages, env=env, stdout_json=True)
     return result
+
+
+def edit_one_card(cards: Path, run: int) -> None:
+    """Change one answer in the middle of the deck, differently each run, as a person editing a card does."""
+    files = sorted(path for path in cards.glob("*.yaml") if path.name not in ("deck.yaml", "sources.yaml"))
+    path = files[len(files) // 2]
+    text = path.read_text(encoding="utf-8")
+    start = text.index("\n    answer: ", len(text) // 2) + len("\n    answer: ")
+    start += text[start] in "\"'"  # inside the quotes of a quoted answer
+    path.write_text(f"{text[:start]}(edit {run}) {text[start:]}", encoding="utf-8")
 
 
 def measure_bundled(repeat: int, work: Path) -> Runs:

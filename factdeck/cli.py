@@ -59,6 +59,11 @@ def parser(builder_names: list[str]) -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     p.add_argument("--watch", action="store_true",
                    help="build, then rebuild whenever a card file or template changes (Ctrl-C stops)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="build everything afresh and keep nothing (the outputs are the same either way)")
+    p.add_argument("--cache", type=Path, metavar="DIR",
+                   help="where to keep what builds made, so a rebuild redoes only what changed "
+                        "(default: .factdeck-cache beside CARDS_DIR)")
     p.add_argument("--version", action="version", version=f"factdeck {__version__}")
     printing = p.add_argument_group("print options")
     printing.add_argument("--paper", choices=sorted(PAPERS), default="a4", help="paper size (default: a4)")
@@ -147,7 +152,8 @@ def build_request(args: argparse.Namespace, argument_parser: argparse.ArgumentPa
     if args.preview and not args.check:
         formats = (*(formats or default_formats()), "preview")
     return BuildRequest(args.cards, out=args.out, formats=formats, check=args.check, strict=args.strict,
-                        templates=args.templates, print=printing)
+                        templates=args.templates, print=printing, cache=not args.no_cache,
+                        cache_folder=args.cache)
 
 
 def build_and_report(request: BuildRequest, quiet: bool) -> int:

@@ -15,13 +15,15 @@ from pathlib import Path
 
 from .builders import BuildOptions, default_formats, load_builder, write_all
 from .builders.printing.options import PrintOptions
+from .cache import Cache, cache_for
+from .checked_cards import checked_key, load_checked, store_checked
 from .epoch import build_epoch
-from .errors import (A_FOLDER, NOT_FOUND, FactdeckError, Position, Problem, ProblemLog, UsageError, display_path,
-                     file_problem, os_error_text)
+from .errors import (A_FOLDER, NOT_FOUND, FactdeckError, Position, Problem, ProblemLog, Severity, UsageError,
+                     display_path, file_problem, os_error_text)
 from .lint import lint_cards
 from .load import load_yaml_file
 from .media import MediaLibrary
-from .model import Card, Deck
+from .model import Card, Deck, Source
 from .output import OutputFolder
 from .progress import Progress
 from .validate import Validator, check_unique_ids
@@ -51,8 +53,9 @@ def card_files(cards_dir: Path, log: ProblemLog) -> list[Path]:
     return [p for p in found if p.is_file()]
 
 
-def read_deck(cards_dir: Path, strict: bool = False, progress: Progress | None = None) -> tuple[Deck, ProblemLog]:
-    """Load and validate a whole cards folder.
+def read_deck(cards_dir: Path, strict: bool = False, progress: Progress | None = None,
+              cache: Cache = Cache(None)) -> tuple[Deck, ProblemLog]:
+    """Load and validate a whole cards folder; a card file unchanged since a build that kept it in ``cache`` is not.
 
     Raises :class:`FactdeckError` listing every problem when there is any error
     (or any warning under ``strict``); otherwise returns the deck and the log
@@ -84,8 +87,9 @@ def read_deck(cards_dir: Path, strict: bool = False, progress: Progress | None =
     root = settings.name if settings else "Deck"
     progress = progress or Progress()
     progress.stage("reading cards", len(files))
+    inputs = [_bytes_of(cards_dir / name) for name in (SETTINGS_FILE, SOURCES_FILE)]
     for path in files:
-        cards.extend(validator.card_file(load_yaml_file(path, log), root, sources))
+        cards.extend(read_card_file(path, validator, log, root, sources, cache, inputs))
         progress.advance()
     if files and not cards and not log.errors:
         log.warning(Position(display_path(cards_dir)), "the deck has no cards: the outputs would be empty")
@@ -95,6 +99,37 @@ def read_deck(cards_dir: Path, strict: bool = False, progress: Progress | None =
     log.raise_if_errors(strict)
     assert settings is not None  # an invalid settings file has logged an error above
     return Deck(settings=settings, sources=sources, cards=tuple(cards)), log
+
+
+def read_card_file(path: Path, validator: Validator, log: ProblemLog, root: str, sources: dict[str, Source],
+                   cache: Cache, inputs: list[bytes]) -> list[Card]:
+    """One card file's checked cards (its problems go to ``log``), from ``cache`` when it holds them.
+
+    ``inputs`` are the bytes of deck.yaml and sources.yaml, which validating a card file reads too.
+    """
+    data = _bytes_of(path) if cache.folder is not None else b""
+    if not data:
+        return validator.card_file(load_yaml_file(path, log), root, sources)
+    key = checked_key(display_path(path), data, *inputs)
+    kept = load_checked(cache, key, sources)
+    if kept is not None:
+        log.problems.extend(kept[1])
+        return kept[0]
+    before = len(log.problems)
+    cards = validator.card_file(load_yaml_file(path, log), root, sources)
+    problems = log.problems[before:]
+    # Kept only when clean, and only if the file was not rewritten while it was read (--watch).
+    if not any(p.severity is Severity.ERROR for p in problems) and _bytes_of(path) == data:
+        store_checked(cache, key, cards, problems)
+    return cards
+
+
+def _bytes_of(path: Path) -> bytes:
+    """The file's bytes; empty when it cannot be read (the loader reports why)."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
 
 
 @dataclass(frozen=True)
@@ -109,6 +144,8 @@ class BuildRequest:
     templates: Path | None = None       # templates overriding the defaults; None: templates/ beside cards
     print: PrintOptions = field(default_factory=PrintOptions)
     epoch: int | None = None            # the outputs' timestamp; None: see :func:`epoch.build_epoch`
+    cache: bool = True                  # keep and reuse what builds made (checked cards, typeset pages)
+    cache_folder: Path | None = None    # where; None: .factdeck-cache beside the cards folder
 
     @property
     def template_folder(self) -> Path:
@@ -157,19 +194,21 @@ def build(request: BuildRequest, progress: Progress | None = None) -> BuildResul
             print(output.target, output.summary)
     """
     progress = progress or Progress()
+    cache = cache_for(request.cards, request.cache_folder, request.cache, writable=not request.check)
     try:
         with paused_gc():
-            deck, log = read_deck(request.cards, strict=request.strict, progress=progress)
-            outputs = () if request.check else write_outputs(deck, log, request, progress)
+            deck, log = read_deck(request.cards, strict=request.strict, progress=progress, cache=cache)
+            outputs = () if request.check else write_outputs(deck, log, request, progress, cache)
     except FactdeckError as error:
         return BuildResult(error.exit_code, tuple(error.problems))
     finally:
         progress.close()  # end the progress line before the caller prints
+        cache.prune()
     return BuildResult(0, tuple(log.problems), len(deck.cards), outputs)
 
 
-def write_outputs(deck: Deck, log: ProblemLog, request: BuildRequest,
-                  progress: Progress | None = None) -> tuple[OutputSummary, ...]:
+def write_outputs(deck: Deck, log: ProblemLog, request: BuildRequest, progress: Progress | None = None,
+                  cache: Cache = Cache(None)) -> tuple[OutputSummary, ...]:
     """Build ``request``'s formats of a deck read by :func:`read_deck` into its output folder.
 
     All outputs or none: raises :class:`FactdeckError` (nothing replaced) when a
@@ -181,7 +220,7 @@ def write_outputs(deck: Deck, log: ProblemLog, request: BuildRequest,
     env = make_environment(templates)
     epoch = build_epoch(request.cards, templates) if request.epoch is None else request.epoch
     options = BuildOptions(epoch=epoch, strict=request.strict, log=log, print=request.print,
-                           progress=progress or Progress(), cards_dir=request.cards)
+                           progress=progress or Progress(), cache=cache, cards_dir=request.cards)
     names = list(dict.fromkeys(request.formats or default_formats()))
     targets, jobs = [], []
     with OutputFolder(request.out) as outputs, template_errors():  # all outputs or none

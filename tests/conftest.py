@@ -82,3 +82,18 @@ def collection(tmp_path):
     col = Collection(str(tmp_path / "collection.anki2"))
     yield col
     col.close()
+
+
+@pytest.fixture(autouse=True)
+def own_build_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's builds share a cache of their own: one test's kept chunks never answer another's.
+
+    A build that names no ``--cache`` keeps it in ``tmp_path/build-cache`` rather than beside the
+    cards folder (for the bundled deck: the repository).
+    """
+    from factdeck import cache, pipeline
+
+    folder = tmp_path / "build-cache"
+    monkeypatch.setattr(pipeline, "cache_for", lambda cards, chosen, enabled=True, writable=True:
+                        cache.cache_for(cards, chosen or folder, enabled, writable))
+    return folder

@@ -14,6 +14,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from ..cache import Cache
 from ..errors import ProblemLog
 from ..model import Deck
 from ..progress import Progress
@@ -32,6 +33,7 @@ class BuildOptions:
     log: ProblemLog = field(default_factory=ProblemLog)
     print: PrintOptions = field(default_factory=PrintOptions)
     progress: Progress = field(default_factory=Progress)  # silent unless the CLI gives one
+    cache: Cache = field(default_factory=lambda: Cache(None))  # what earlier builds made; none by default
     # The cards folder, where the .apkg keeps its lock (None: no lock, every note stamped with the epoch),
     # and where a builder gets the temporary file for an output beside its own (renamed with the rest).
     cards_dir: Path | None = None

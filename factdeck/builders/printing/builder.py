@@ -15,8 +15,10 @@ from __future__ import annotations
 import string
 from importlib import resources
 import tempfile
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterator, Sequence
 from contextlib import closing
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +33,8 @@ from .compiler import (PREVIEW_PPI, TEMPLATE, TypstFailure, compile_document, ov
 from .coverage import check_coverage, has_right_to_left_text, text_direction
 from .fonts import FontSet, font_set, typst_language
 from .fitting import Probe, TextExtents, probe_for
+from .kept import (ReadCards, fonts_fingerprint, inputs_key, joined_key, load_typeset, probe_key, store_typeset,
+                   templates_fingerprint, typeset_key)
 from .layout import Layout, plan
 from .pictures import write_pictures
 from .printed_text import PrintedTexts
@@ -63,17 +67,16 @@ class PdfBuilder(Builder):
         fonts = self.fonts(deck)
         if check_coverage(deck, fonts, self.options.log) and self.options.strict:
             self.options.log.raise_if_errors(strict=True)  # before typesetting: nothing is written
-        extents = self.text_extents(deck, layout)
+        probed, extents = self.measure(deck, layout)
         if len(parts) == 1:  # one compile here: no worker to start
-            with tempfile.TemporaryDirectory() as root:
-                write_pictures(deck, Path(root))
-                compiler = typst_compiler(self.source(deck, layout, extents), Path(root), fonts.paths)
-                progress.stage(f"pdf: typesetting {len(layout.pages)} pages")
-                target.write_bytes(self.compile(compiler, format="pdf"))
-                too_full = overflows(compiler)
+            progress.stage(f"pdf: typesetting {len(layout.pages)} pages")
+            result = self.typeset(deck, self.source(deck, layout, extents), format="pdf")
+            target.write_bytes(result.pdf)
+            self.log_typst_warnings(list(result.warnings))
+            too_full = list(result.overflows)
         else:
             progress.stage(f"pdf: typesetting {len(layout.pages)} pages in {len(parts)} parts")
-            too_full = self.compile_chunks(deck, parts, extents, target)
+            too_full = self.compile_chunks(deck, parts, extents, target, probed)
         for overflow in too_full:  # reported by measured-fit in style.typ when even the smallest size fails
             card = deck.cards[overflow["card"]]
             self.options.log.warning(
@@ -87,31 +90,83 @@ class PdfBuilder(Builder):
                 f"{layout.card[1]:g} mm a sheet, duplex {opts.duplex})")
 
     def compile_chunks(self, deck: Deck, parts: list[Layout], extents: TextExtents | None,
-                       target: Path) -> list[dict[str, object]]:
-        """Compile each chunk in a worker process and join their PDFs into ``target``; the overflows."""
-        sources = (self.source(deck, part, extents) for part in parts)
-        overflows: list[dict[str, object]] = []
+                       target: Path, probed: str = "") -> list[dict[str, object]]:
+        """Compile each chunk in a worker process and join their PDFs into ``target``; the overflows.
+
+        A chunk the cache holds (the same Typst source) is not compiled again, nor
+        rendered again if it was rendered from the same cards, pages and templates.
+        """
+        cache, epoch, fonts = self.options.cache, self.options.epoch, self.fonts(deck)
+        fonts_used = fonts_fingerprint(fonts)
+        # What every chunk's rendering reads besides its own cards: N of each face's k/N, the deck's
+        # scripts and fonts too.
+        scripts = sorted((name, repr(value)) for name, value in self.scripts(deck).items() if not callable(value))
+        shared = (templates_fingerprint(self.env), repr(deck.settings), repr(sorted(deck.sources.items())),
+                  probed, str(epoch), str(len(deck.cards)), repr(scripts), fonts_used) \
+            if cache.folder is not None else ()
+        inputs = [inputs_key(shared, part, deck.cards) if shared else "" for part in parts]
+        keys = [cache.get_alias(key) if key else "" for key in inputs]  # each chunk's source's, once known
+        kept = [load_typeset(cache, key) if key else None for key in keys]  # each chunk's pages, once typeset
+        submitted: deque[int] = deque()  # the chunks the workers are typesetting, in order
+
+        def missing() -> Iterator[str]:  # rendered as the workers take them, so typesetting starts at once
+            for index, part in enumerate(parts):
+                if kept[index] is not None:
+                    continue
+                read = ReadCards(deck.cards, {face.index for page in part.pages for face in page.faces})
+                source = self.source(deck, part, extents, read=read)
+                keys[index] = typeset_key(source, "pdf", epoch, fonts_used)
+                if inputs[index] and read.only_own:
+                    cache.put_alias(inputs[index], keys[index])
+                kept[index] = load_typeset(cache, keys[index])
+                if kept[index] is None:
+                    submitted.append(index)
+                    yield source
+
+        def in_order(compiled: Iterator[chunks.ChunkResult]) -> Iterator[chunks.ChunkResult]:
+            for index in range(len(parts)):
+                while kept[index] is None:  # rendered and typeset as the workers go
+                    result = next(compiled)
+                    if result.error is not None:
+                        raise typst_error(result.error)
+                    done = submitted.popleft()
+                    store_typeset(cache, keys[done], result)
+                    kept[done] = result
+                yield kept[index]  # type: ignore[misc]
+
+        pdf = cache.get(joined_key(keys)) if all(kept) else None  # nothing changed: nothing to join
+        if pdf is None:  # pictures are named by their content in the source: its key covers them
+            with tempfile.TemporaryDirectory() as folder, \
+                    closing(chunks.compile_in_workers(missing(), epoch, fonts.paths,
+                                                      write_pictures(deck, Path(folder)))) as compiled:
+                try:  # joined as they come: the chunks before a missing one while it is typeset
+                    pdf = chunks.join(result.pdf for result in in_order(compiled))
+                except chunks.WorkerCrash:
+                    raise template_problem("Typst stopped without finishing the print layout (out of memory?); "
+                                            "try again with fewer cards or more memory") from None
+            cache.put(joined_key(keys), pdf)
+        target.write_bytes(pdf)
+        results = [result for result in kept if result is not None]
         warnings: list[str] = []
-
-        def pdfs(results: Iterator[chunks.ChunkResult]) -> Iterator[bytes]:
-            for result in results:
-                if result.error is not None:
-                    raise typst_error(result.error)
-                overflows.extend(result.overflows)
-                warnings.extend(w for w in result.warnings if w not in warnings)  # each chunk says the same
-                yield result.pdf
-
-        paths = self.fonts(deck).paths
-        with tempfile.TemporaryDirectory() as folder, \
-                closing(chunks.compile_in_workers(sources, self.options.epoch, paths,
-                                                  write_pictures(deck, Path(folder)))) as results:
-            try:
-                target.write_bytes(chunks.join(pdfs(results)))
-            except chunks.WorkerCrash:
-                raise template_problem("Typst stopped without finishing the print layout (out of memory?); "
-                                        "try again with fewer cards or more memory") from None
+        for result in results:
+            warnings.extend(w for w in result.warnings if w not in warnings)  # each chunk says the same
         self.log_typst_warnings(warnings)
-        return overflows
+        return [overflow for result in results for overflow in result.overflows]
+
+    def typeset(self, deck: Deck, source: str, format: str) -> chunks.ChunkResult:
+        """``source`` compiled here as ``format`` ("pdf" or "png") with the deck's fonts, or as the cache kept it."""
+        cache, fonts = self.options.cache, self.fonts(deck)
+        key = typeset_key(source, format, self.options.epoch, fonts_fingerprint(fonts))
+        result = load_typeset(cache, key)
+        if result is None:
+            with tempfile.TemporaryDirectory() as root:
+                write_pictures(deck, Path(root))  # named by their content in the source: its key covers them
+                compiler = typst_compiler(source, Path(root), fonts.paths)
+                output, warnings = compile_document(compiler, format, self.options.epoch)
+                found = overflows(compiler) if format == "pdf" else []
+            result = chunks.ChunkResult(output, tuple(found), tuple(warnings))
+            store_typeset(cache, key, result)
+        return result
 
     def layout(self, deck: Deck) -> Layout:
         return plan(len(deck.cards), self.options.print)
@@ -132,10 +187,16 @@ class PdfBuilder(Builder):
                 "own_languages": any(card.language for card in deck.cards)})
         return known[1]
 
-    def source(self, deck: Deck, layout: Layout, extents: TextExtents | None, preview: bool = False) -> str:
-        """The Typst source of the pages of ``layout``; faces keep their numbers in the whole deck."""
+    def source(self, deck: Deck, layout: Layout, extents: TextExtents | None, preview: bool = False,
+               read: ReadCards | None = None) -> str:
+        """The Typst source of the pages of ``layout``; faces keep their numbers in the whole deck.
+
+        ``read``, the deck's cards noting which the template reads, stands in for them when given.
+        """
         return self.env.get_template(TEMPLATE).render(
-            deck=deck, cards=deck.cards, layout=layout, total=len(deck.cards),
+            deck=deck if read is None else replace(deck, cards=read), cards=deck.cards if read is None else read,
+            layout=layout,
+            total=len(deck.cards),
             card_width=layout.card[0], card_height=layout.card[1],
             paper_width=layout.paper[0], paper_height=layout.paper[1],
             built=datetime.fromtimestamp(self.options.epoch, timezone.utc), preview=preview,
@@ -157,26 +218,29 @@ class PdfBuilder(Builder):
         None, so that every face is measured, when the style lays a face out
         taller than its ``main-bound`` adds up (a restyled ``main-content``).
         """
+        return self.measure(deck, layout)[1]
+
+    def measure(self, deck: Deck, layout: Layout) -> tuple[str, TextExtents | None]:
+        """:meth:`text_extents`, and the key of the probe that measured them (which stands for them)."""
+        cache, paths = self.options.cache, self.fonts(deck).paths
         probe = probe_for(_printed_texts(deck, PrintedTexts.of(deck)), also=ALWAYS_PROBED)
-        with tempfile.TemporaryDirectory() as root:
-            compiler = typst_compiler(self.probe_source(deck, layout, probe), Path(root), self.fonts(deck).paths)
-            try:
-                (font,) = query(compiler, FONT_PROBE)
-            except TypstFailure as error:  # the probe's own code is fixed: the style's is at fault
-                raise typst_error(str(error), STYLE_TEMPLATE) from None
+        source = self.probe_source(deck, layout, probe)
+        key = probe_key(source, fonts_fingerprint(self.fonts(deck)))
+        font = cache.get_json(key)
+        if not isinstance(font, dict):
+            with tempfile.TemporaryDirectory() as root:
+                compiler = typst_compiler(source, Path(root), paths)
+                try:
+                    (font,) = query(compiler, FONT_PROBE)
+                except TypstFailure as error:  # the probe's own code is fixed: the style's is at fault
+                    raise typst_error(str(error), STYLE_TEMPLATE) from None
+            cache.put_json(key, font)
         if not font["bounds"]:
             self.options.log.note(Position(f"templates/{STYLE_TEMPLATE}"),
                                   "main-content lays a face out taller than main-bound adds up: every printed "
                                   "face is measured to fit it, which is slower (never wrong)")
-            return None
-        return TextExtents(font["widths"], font["line"], font["columns"], font["kerning"], font["spaces"])
-
-    def compile(self, compiler: typst.Compiler, format: str) -> bytes:
-        """Compile to ``format``; Typst's warnings (say, a font a template names but Typst lacks) are logged."""
-        output, warnings = compile_document(compiler, format, self.options.epoch)
-        if format == "pdf":  # the preview compiles the same templates: say it once
-            self.log_typst_warnings(warnings)
-        return output
+            return key, None
+        return key, TextExtents(font["widths"], font["line"], font["columns"], font["kerning"], font["spaces"])
 
     def log_typst_warnings(self, messages: list[str]) -> None:
         """Typst's warnings (say, a font a template names but Typst lacks), against the template."""
@@ -195,11 +259,8 @@ class PreviewBuilder(PdfBuilder):
     def write(self, deck: Deck, target: Path) -> str:
         deck = deck.as_printed()
         layout = self.layout(deck)
-        with tempfile.TemporaryDirectory() as root:
-            source = self.source(deck, layout, self.text_extents(deck, layout), preview=True)
-            write_pictures(deck, Path(root))
-            compiler = typst_compiler(source, Path(root), self.fonts(deck).paths)
-            target.write_bytes(self.compile(compiler, format="png"))
+        source = self.source(deck, layout, self.text_extents(deck, layout), preview=True)
+        target.write_bytes(self.typeset(deck, source, format="png").pdf)  # its warnings are the PDF's: said there
         return f"the first sheet of {self.options.print.paper} paper, front and back, at {PREVIEW_PPI} ppi"
 
 

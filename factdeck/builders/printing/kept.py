@@ -1,0 +1,141 @@
+"""Typeset pages and probe measurements kept in the build cache, keyed by the Typst source they came from.
+
+The Typst source is the whole of what Typst reads (it runs sealed, see
+:mod:`.compiler`): the templates are rendered into it, the fonts are the ones
+the ``typst`` package ships, so its version stands for their bytes. A chunk of
+a large deck holds its faces' global ``k/N`` numbers, so adding or removing a
+card changes the keys of the chunks after it, and editing one card changes only
+its own chunk's key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from functools import cache
+from importlib import metadata
+from typing import TYPE_CHECKING, overload
+
+from ...cache import Cache, key_of
+from ...model import Card
+from .chunks import ChunkResult
+from .fonts import FontSet
+from .layout import Layout
+
+if TYPE_CHECKING:
+    import jinja2
+
+FORMAT = "typeset 1"
+
+
+@cache
+def _versions() -> str:
+    return f"typst {metadata.version('typst')}, pypdf {metadata.version('pypdf')}"
+
+
+def fonts_fingerprint(fonts: FontSet) -> str:
+    """The font files Typst is given besides its own, by path, size and change time (hashing a CJK
+    font's megabytes on every build would cost more than most rebuilds)."""
+    files = []
+    for path in fonts.files():
+        try:
+            status = path.stat()
+        except OSError:
+            continue
+        files.append(f"{path}:{status.st_size}:{status.st_mtime_ns}")
+    return "\n".join([*map(str, fonts.paths), *files])
+
+
+def typeset_key(source: str, format: str, epoch: int, fonts: str = "") -> str:
+    """The key of ``source`` typeset as ``format`` ("pdf", "png") at ``epoch`` with ``fonts`` (a fingerprint)."""
+    return key_of(FORMAT, (_versions(), format, str(epoch), fonts, source))
+
+
+def joined_key(chunk_keys: list[str]) -> str:
+    """The key of the PDF joined from the chunks of these keys."""
+    return key_of(f"{FORMAT} joined", (_versions(), *chunk_keys))
+
+
+def probe_key(source: str, fonts: str = "") -> str:
+    """The key of what the fitting probe of this source measured with ``fonts`` (a fingerprint)."""
+    return key_of(f"{FORMAT} probe", (_versions(), fonts, source))
+
+
+def texts_key(templates: str, card: str, texts: list[str]) -> str:
+    """The key of the probe's key by what it is worked out from: the print templates, the card size, the texts."""
+    return key_of(f"{FORMAT} probe texts", (_versions(), templates, card, *texts))
+
+
+def load_typeset(kept: Cache, key: str) -> ChunkResult | None:
+    """A typeset chunk (its output, overflows and Typst's warnings), or None."""
+    payload = kept.get(key)
+    if payload is None:
+        return None
+    meta, _, output = payload.partition(b"\n")
+    try:
+        facts = json.loads(meta)
+        return ChunkResult(output, tuple(facts["overflows"]), tuple(facts["warnings"]))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def store_typeset(kept: Cache, key: str, result: ChunkResult) -> None:
+    """Keep a chunk that compiled (an error is never kept: the next build reports it afresh)."""
+    if result.error is None:
+        meta = json.dumps({"overflows": list(result.overflows), "warnings": list(result.warnings)})
+        kept.put(key, meta.encode() + b"\n" + result.pdf)
+
+
+def templates_fingerprint(env: jinja2.Environment) -> str:
+    """Every template the environment can load (the user's over the defaults), by name and text."""
+    assert env.loader is not None
+    digest = hashlib.sha256()
+    for name in sorted(env.loader.list_templates()):
+        text = env.loader.get_source(env, name)[0]
+        digest.update(f"{len(name)}:{name}{len(text)}:{text}".encode())
+    return digest.hexdigest()
+
+
+def inputs_key(context: tuple[str, ...], part: Layout, cards: Sequence[Card]) -> str:
+    """The key of a chunk's rendering by what it was rendered from, for a template that read only its own cards.
+
+    ``context`` is what every chunk shares (the templates, the deck's settings and
+    sources, the fitting probe, the epoch); then the chunk's pages and its cards.
+    """
+    shown = sorted({face.index for page in part.pages for face in page.faces})
+    return key_of(f"{FORMAT} inputs", (*context, repr(part), *(f"{i}:{cards[i]!r}" for i in shown)))
+
+
+class ReadCards(Sequence["Card"]):
+    """The deck's cards as a template sees them, noting which it read: only those a chunk shows, or all.
+
+    A chunk whose rendering read no card but its own can be known by those cards
+    (:func:`inputs_key`) without being rendered again.
+    """
+
+    def __init__(self, cards: Sequence[Card], own: set[int]) -> None:
+        self.cards = cards
+        self.own = own
+        self.only_own = True
+
+    def __len__(self) -> int:
+        return len(self.cards)
+
+    @overload
+    def __getitem__(self, index: int) -> Card: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Card]: ...
+
+    def __getitem__(self, index: int | slice) -> Card | Sequence[Card]:
+        if not isinstance(index, int) or index % max(1, len(self.cards)) not in self.own:
+            self.only_own = False
+        return self.cards[index]
+
+    def __iter__(self) -> Iterator[Card]:
+        self.only_own = False
+        return iter(self.cards)
+
+    def __contains__(self, value: object) -> bool:
+        self.only_own = False
+        return value in self.cards
