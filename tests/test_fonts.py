@@ -316,3 +316,16 @@ def test_the_fitting_probe_is_set_in_the_cards_language_and_fonts(tmp_path):
     assert 'lang: "zh", region: "TW"' in in_probe[0]
     if HAS_EXTRA:
         assert 'with-script-fonts(text.font, ("Noto Serif TC", ' in in_probe[0]  # its Han forms first
+
+
+def test_only_the_deck_name_that_prints_is_checked_not_subdeck_names(case, run_cli):
+    """The deck's name heads the timeline; a subdeck's name is printed nowhere, so it cannot print a box."""
+    cards = case("minimal")
+    text = (cards / "cards.yaml").read_text(encoding="utf-8")
+    (cards / "cards.yaml").write_text(text.replace("deck: Basics", f"deck: Basics {G_CLEF}"), encoding="utf-8")
+    assert run_cli(cards, "--check", "--strict").code == 0  # the check itself reads no fonts
+    assert run_cli(cards, "--out", "out", "--strict").code == 0
+    settings = (cards / "deck.yaml").read_text(encoding="utf-8")
+    (cards / "deck.yaml").write_text(settings.replace("name: Minimal", f"name: Minimal {G_CLEF}"), encoding="utf-8")
+    result = run_cli(cards, "--out", "out2")
+    assert f"warning: deck name has {G_CLEF} (U+1D11E, symbol)" in result.err

@@ -32,8 +32,8 @@ class PrintedText:
 
 def printed_texts(deck: Deck) -> Iterator[PrintedText]:
     """Every text of the deck a printed face shows, with its field's position."""
-    for name in dict.fromkeys(card.deck for card in deck.cards):
-        yield PrintedText(name, deck.settings.position, "deck name")
+    # The deck's own name heads the timeline; subdeck names are not printed on the cards.
+    yield PrintedText(deck.settings.name, deck.settings.position, "deck name")
     for card in {card.id: card for card in deck.cards}.values():  # a printed cloze is a card per deletion
         for field, text in (*card.texts().items(), ("note", card.note)):
             if text:
@@ -67,7 +67,7 @@ def _characters(deck: Deck) -> set[str]:
     """Every distinct character of the printed texts: one string, so set() runs at C speed."""
     texts = [text for card in deck.cards for text in (*card.texts().values(), card.note)]
     texts += [getattr(source, field) for source in deck.sources.values() for field in ("author", "title", "year")]
-    texts += {card.deck for card in deck.cards}
+    texts.append(deck.settings.name)
     return set("\n".join(texts))
 
 
