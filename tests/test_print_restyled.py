@@ -21,7 +21,7 @@ NUMBER = re.compile(r"\d+/\d+")
 STYLE = (REPO / "templates" / "print" / "style.typ").read_text(encoding="utf-8")
 
 
-def built_both_ways(cards: Path, templates: Path, tmp: Path) -> tuple[bytes, bytes]:
+def built_both_ways(cards: Path, templates: Path | None, tmp: Path) -> tuple[bytes, bytes]:
     """The PDF as built (faces proven where they can be) and with every face measured."""
     deck, log = read_deck(cards)
     pdfs = []

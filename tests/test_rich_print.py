@@ -12,23 +12,10 @@ from factdeck.builders.printing import chunks
 from factdeck.pipeline import BuildRequest, build, read_deck
 from factdeck.templating import make_environment
 from media_files import png
-from test_print_restyled import _bbox, assert_every_face_readable
+from test_print_restyled import _bbox, assert_every_face_readable, built_both_ways
 
 EPOCH = 1700000000
 WORDS = "Wolf fJord of the “Great Turn” fulfilled: grain, steel! Magnitogorsk’s kolkhoz plan".split()
-
-
-def built_both_ways(cards: Path, tmp: Path) -> tuple[bytes, bytes]:
-    """The PDF as built (faces proven where they can be) and with every face measured."""
-    deck, log = read_deck(cards)
-    pdfs = []
-    for proven in (True, False):
-        builder = load_builder("pdf")(make_environment(None), BuildOptions(epoch=EPOCH, log=log))
-        if not proven:
-            builder.text_extents = lambda deck, layout: None  # type: ignore[method-assign]
-        builder.write(deck, tmp / f"{proven}.pdf")
-        pdfs.append((tmp / f"{proven}.pdf").read_bytes())
-    return pdfs[0], pdfs[1]
 
 
 def styled(words: list[str], every: int) -> str:
@@ -52,7 +39,7 @@ def test_styled_text_on_the_edge_of_fitting_is_proven_as_measuring_would(tmp_pat
     deck, _ = read_deck(folder)
     builder = load_builder("pdf")(make_environment(None), BuildOptions(epoch=EPOCH))
     assert builder.text_extents(deck, builder.layout(deck)) is not None  # the faces are proven
-    proven, measured = built_both_ways(folder, tmp_path)
+    proven, measured = built_both_ways(folder, None, tmp_path)
     assert proven == measured
 
 
@@ -66,7 +53,7 @@ def test_lists_and_code_are_measured_and_never_cut(tmp_path):
     with pdfplumber.open(result.outputs[0].target) as pdf:
         text = "".join(page.extract_text() for page in pdf.pages)
     assert "•" in text and "Wolf" in text and "cut" not in text
-    proven, measured = built_both_ways(folder, tmp_path)
+    proven, measured = built_both_ways(folder, None, tmp_path)
     assert proven == measured
 
 
