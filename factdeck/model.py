@@ -166,10 +166,6 @@ class Card:
         """The directions this card is asked in: without the reverse ones when 'reverse: false'."""
         return tuple(d for d in self.DIRECTIONS if self.reverse or not d.reverse)
 
-    def anki_card_count(self) -> int:
-        """How many Anki cards the note makes: one per direction it is asked in (a cloze: one per deletion)."""
-        return len(self.directions())
-
 
 CARD_KINDS: dict[str, type[Card]] = {}
 CardType = TypeVar("CardType", bound=type[Card])
@@ -327,9 +323,6 @@ class ClozeCard(Card):
     @property
     def variant_key(self) -> tuple[int, ...]:
         return (self.asked,)
-
-    def anki_card_count(self) -> int:
-        return len(cloze_numbers(self.parts))
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,11 @@ import string
 from importlib import resources
 import tempfile
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ...errors import Position
 from ...model import Card, Deck
@@ -38,9 +37,6 @@ from .kept import (ReadCards, fonts_fingerprint, inputs_key, joined_key, load_ty
 from .layout import Layout, plan
 from .pictures import write_pictures
 from .printed_text import PrintedTexts
-
-if TYPE_CHECKING:  # imported where used: ``--check`` must start without Typst or Jinja
-    import typst
 
 FONT_PROBE = "<factdeck-font>"  # the metadata label of what probe.typ measured
 # Measures the print style for fitting; inside the package, so no user's template replaces it.

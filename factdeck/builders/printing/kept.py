@@ -62,11 +62,6 @@ def probe_key(source: str, fonts: str = "") -> str:
     return key_of(f"{FORMAT} probe", (_versions(), fonts, source))
 
 
-def texts_key(templates: str, card: str, texts: list[str]) -> str:
-    """The key of the probe's key by what it is worked out from: the print templates, the card size, the texts."""
-    return key_of(f"{FORMAT} probe texts", (_versions(), templates, card, *texts))
-
-
 def load_typeset(kept: Cache, key: str) -> ChunkResult | None:
     """A typeset chunk (its output, overflows and Typst's warnings), or None."""
     payload = kept.get(key)
