@@ -25,6 +25,7 @@ import secrets
 import tempfile
 from pathlib import Path
 from types import TracebackType
+from typing import IO, Any
 
 from .errors import UsageError, os_error_text
 from .errors import display_path
@@ -63,8 +64,14 @@ class OutputFolder:
         except OSError as exc:
             raise UsageError(f"cannot write to the output folder: {os_error_text(exc)}",
                              display_path(target.parent)) from None
-        os.close(handle)
-        self.temporaries[target] = Path(name)
+        try:
+            self.temporaries[target] = Path(name)
+            _MADE.add(Path(name))
+        except BaseException:  # Ctrl-C between the two lines: nothing would know to delete it
+            os.unlink(name)
+            raise
+        finally:
+            os.close(handle)
         return Path(name)
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
@@ -130,6 +137,26 @@ class OutputFolder:
         for temporary in self.temporaries.values():
             temporary.unlink(missing_ok=True)
         self.temporaries.clear()
+
+
+def open_temporary(path: Path, mode: str = "wb", **options: Any) -> IO[Any]:
+    """Open an output's file to write it, never re-creating a temporary the build has deleted.
+
+    A build stopped by Ctrl-C or SIGTERM deletes its temporaries and leaves at
+    once, while its builder threads may still be running. A thread that opens
+    its file after that gets ``FileNotFoundError`` (which nobody sees) instead
+    of bringing back a file that nothing would delete. A path that no
+    :class:`OutputFolder` made (a builder run on its own) is opened as usual.
+    """
+    if path not in _MADE:
+        return open(path, mode, **options)
+    stream = open(path, mode.replace("w", "r+"), **options)  # "r+": the file must still be there
+    stream.truncate()
+    return stream
+
+
+# Every temporary an OutputFolder made in this process; a few paths a build.
+_MADE: set[Path] = set()
 
 
 def _link_aside(target: Path) -> Path | None:

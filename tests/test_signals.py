@@ -128,3 +128,41 @@ def test_a_build_killed_between_its_renames_is_rolled_back_by_the_next(case, run
     with OutputFolder(Path("dist")):  # what the next build does first, whatever it goes on to do
         pass
     assert {path.name: path.read_bytes() for path in Path("dist").iterdir()} == before
+
+
+# SIGTERM arrives while the .apkg's builder thread has not yet opened its file; the process then
+# waits for that thread before it leaves, as a slow disk or a busy machine can make it (the build
+# itself leaves at once). Before the fix the thread re-created the temporary the build had deleted.
+LATE_BUILDER_THREAD = """
+import os, signal, sys, threading, time
+from factdeck import cli
+from factdeck.builders import anki
+real_write = anki.AnkiBuilder.write
+def write(self, deck, target):
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(0.5)  # the main thread is stopped and has deleted the temporaries by now
+    return real_write(self, deck, target)
+anki.AnkiBuilder.write = write
+real_exit = os._exit
+def leave(code):
+    for thread in threading.enumerate():
+        if thread.name.startswith("factdeck-builder"):
+            thread.join()
+    real_exit(code)
+cli.os._exit = leave
+sys.argv = ["factdeck", *sys.argv[1:]]
+cli.console_main()
+"""
+
+
+def test_a_builder_thread_still_running_after_a_stop_leaves_no_file_behind(case):
+    cards = case("minimal")
+    Path("dist").mkdir()
+    (Path("dist") / "minimal.apkg").write_bytes(b"the build before")
+    stopped = subprocess.run([sys.executable, "-c", LATE_BUILDER_THREAD, str(cards), "--out", "dist"], timeout=120,
+                             capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert stopped.returncode == 128 + signal.SIGTERM, stopped.stderr
+    assert stopped.stderr.endswith("factdeck: stopped by SIGTERM; the output folder is as it was\n")
+    assert sorted(path.name for path in Path("dist").iterdir()) == ["minimal.apkg"]
+    assert (Path("dist") / "minimal.apkg").read_bytes() == b"the build before"
+    assert not list(cards.glob(".*.tmp"))  # nor the lock's temporary beside the cards

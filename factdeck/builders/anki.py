@@ -20,6 +20,7 @@ from ..card_markup import field_html
 from ..date_order import sort_key
 from ..errors import FactdeckError, Position, Problem, UsageError, display_path
 from ..model import CARD_KINDS, Card, Deck, Source
+from ..output import open_temporary
 from ..templating import html_text, render_block
 from . import Builder
 from .anki_media import MEDIA_FIELDS, MEDIA_TEMPLATE, PackageEntry, media_entries, media_fields
@@ -167,7 +168,8 @@ class AnkiBuilder(Builder):
         text = format_lock(stamped.lock)
         if text == path.read_text(encoding="utf-8"):
             return []
-        self._extra_output(path).write_text(text, encoding="utf-8")
+        with open_temporary(self._extra_output(path), "w", encoding="utf-8") as file:
+            file.write(text)
         return [f"updated {display_path(path)}: commit it with the cards (it keeps each note's time of change)"]
 
     def _write_removed(self, deck: Deck, folder: Path, stamped: Restamped) -> list[str]:
@@ -178,14 +180,15 @@ class AnkiBuilder(Builder):
         search = removed_search(removed, deck.settings.name)
         path = folder / f"{deck.settings.slug}-removed.txt"
         template = self.env.get_template("anki/removed.txt")
-        self._extra_output(path).write_text(template.render(deck=deck, removed=removed, search=search),
-                                            encoding="utf-8")
+        with open_temporary(self._extra_output(path), "w", encoding="utf-8") as file:
+            file.write(template.render(deck=deck, removed=removed, search=search))
         since = f", {len(stamped.newly_removed)} in this build" if stamped.newly_removed else ""
         shown = search if len(search) <= 200 else f"see {display_path(path)}"
         return [f"{len(removed)} card{'s' * (len(removed) != 1)} removed from the deck{since}; to delete "
                 f"{'their notes' if len(removed) != 1 else 'its note'} in Anki, search: {shown}"]
 
     def _extra_output(self, path: Path) -> Path:
+        """Where to write a file beside the package: a temporary, renamed over ``path`` with the outputs."""
         return self.options.extra_output(path) if self.options.extra_output is not None else path
 
     def _model(self, deck: Deck, kind: type[Card]) -> StampedModel:
@@ -257,7 +260,7 @@ class AnkiBuilder(Builder):
                 connection.close()
             # genanki's own writer stamps zip entries with the clock; fix them to the epoch.
             stamp = _zip_date(epoch)
-            with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as package:
+            with open_temporary(target) as file, zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as package:
                 for name, data, deflate in [PackageEntry("collection.anki2", database.read_bytes(), True), *media]:
                     info = zipfile.ZipInfo(name, date_time=stamp)
                     info.compress_type = zipfile.ZIP_DEFLATED if deflate else zipfile.ZIP_STORED

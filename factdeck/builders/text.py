@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..model import Card, Deck
+from ..output import open_temporary
 from ..markup import Role
 from ..templating import call_macro, html_text
 from . import Builder
@@ -76,7 +77,7 @@ class CsvBuilder(TextBuilder):
                    "tags column": CSV_COLUMNS.index("Tags") + 1,
                    "deck column": CSV_COLUMNS.index("Deck") + 1,
                    "guid column": CSV_COLUMNS.index("GUID") + 1}
-        with target.open("w", encoding="utf-8", newline="") as stream:
+        with open_temporary(target, "w", encoding="utf-8", newline="") as stream:
             stream.writelines(f"#{key}:{value}\n" for key, value in headers.items())
             writer = csv.writer(stream, lineterminator="\n")
             rows = self.rows(deck)
@@ -101,7 +102,7 @@ class TsvBuilder(TextBuilder):
 
     def write(self, deck: Deck, target: Path) -> str:
         rows = self.rows(deck)
-        with target.open("w", encoding="utf-8", newline="") as stream:
+        with open_temporary(target, "w", encoding="utf-8", newline="") as stream:
             for card in rows:
                 # A tab or line break inside a field would start a new column or card.
                 front, back = (_BREAKS.sub(" ", side) for side in self.sides(card))

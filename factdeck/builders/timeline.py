@@ -19,6 +19,7 @@ from pathlib import Path
 from ..dates import Placement, place, year_label
 from ..errors import FactdeckError, Position, Problem
 from ..model import DateCard, Deck
+from ..output import open_temporary
 from . import Builder
 from .printing.compiler import typst_compiler
 from .printing.fonts import font_set, typst_language
@@ -61,7 +62,8 @@ class TimelineBuilder(Builder):
         for warning in warnings:
             self.options.log.warning(Position(f"templates/{TEMPLATE}"), f"Typst: {warning.message}")
         assert isinstance(pdf, bytes)
-        target.write_bytes(pdf)
+        with open_temporary(target) as file:
+            file.write(pdf)
         placed = sum(len(year.cards) for year in years)
         span = f", {years[0].label} to {years[-1].label}" if years else ""
         apart = f"; {len(unplaced)} not placed, listed apart" if unplaced else ""

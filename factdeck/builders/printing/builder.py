@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ...errors import Position
 from ...model import Card, Deck
+from ...output import open_temporary
 from ...typography import typographic
 from .. import Builder
 from . import chunks
@@ -67,7 +68,8 @@ class PdfBuilder(Builder):
         if len(parts) == 1:  # one compile here: no worker to start
             progress.stage(f"pdf: typesetting {len(layout.pages)} pages")
             result = self.typeset(deck, self.source(deck, layout, extents), format="pdf")
-            target.write_bytes(result.pdf)
+            with open_temporary(target) as file:
+                file.write(result.pdf)
             self.log_typst_warnings(list(result.warnings))
             too_full = list(result.overflows)
         else:
@@ -141,7 +143,8 @@ class PdfBuilder(Builder):
                     raise template_problem("Typst stopped without finishing the print layout (out of memory?); "
                                             "try again with fewer cards or more memory") from None
             cache.put(joined_key(keys), pdf)
-        target.write_bytes(pdf)
+        with open_temporary(target) as file:
+            file.write(pdf)
         results = [result for result in kept if result is not None]
         warnings: list[str] = []
         for result in results:
@@ -256,7 +259,9 @@ class PreviewBuilder(PdfBuilder):
         deck = deck.as_printed()
         layout = self.layout(deck)
         source = self.source(deck, layout, self.text_extents(deck, layout), preview=True)
-        target.write_bytes(self.typeset(deck, source, format="png").pdf)  # its warnings are the PDF's: said there
+        png = self.typeset(deck, source, format="png").pdf  # its warnings are the PDF's: said there
+        with open_temporary(target) as file:
+            file.write(png)
         return f"the first sheet of {self.options.print.paper} paper, front and back, at {PREVIEW_PPI} ppi"
 
 
