@@ -3,19 +3,35 @@
 Typst reads only files inside its root (an otherwise empty folder, see
 builder.py), so each picture is written once per build into a folder of its
 own, under its content name, and every compile's root links to that folder as
-``media``: the faces ask for ``/media/NAME``. Typst embeds each picture as the
-file is, at its own resolution.
+``media``: the faces ask for ``/media/NAME``.
+
+For a PDF, a PNG whose pixels a PDF image can hold as they are is written as
+its stand-in (png_pixels.py), the picture itself beside the ``media`` folder,
+and :func:`embed_pictures` gives each stand-in's image in the compiled PDF the
+picture's own compressed pixels: the PDF holds every picture at its own
+resolution, its pixels unchanged, without Typst decoding and deflating them again.
 """
 
 from __future__ import annotations
 
+import io
 import os
+import zlib
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ...media import MediaFile
 from ...model import Deck
+from .png_pixels import MARK, named_by_mark, png_pixels, stand_in
+
+if TYPE_CHECKING:  # imported where used: ``--check`` must start without pypdf
+    from pypdf.generic import StreamObject
 
 FOLDER = "media"
+ORIGINALS = "pictures"  # beside FOLDER, outside every compile's root: the pictures behind the stand-ins
+MARK_SAMPLES = len(MARK) + 64  # enough of an image's first samples to hold a stand-in's mark and name
 
 
 def deck_pictures(deck: Deck) -> list[MediaFile]:
@@ -25,19 +41,115 @@ def deck_pictures(deck: Deck) -> list[MediaFile]:
     return [found[name] for name in sorted(found)]
 
 
-def write_pictures(deck: Deck, folder: Path) -> Path | None:
-    """Write the deck's pictures into ``folder``/media; that folder, or None for a deck without pictures."""
+def write_pictures(deck: Deck, folder: Path, stand_ins: bool = False, originals: bool = False) -> Path | None:
+    """Write the deck's pictures into ``folder``/media; that folder, or None for a deck without pictures.
+
+    With ``stand_ins`` (for a PDF, which :func:`embed_pictures` then completes)
+    each PNG a PDF image can hold as it is is written as its stand-in, and with
+    ``originals`` the picture itself into ``folder``/pictures, for compiles in
+    other processes. A deck's pictures may be a hundred megabytes: what need
+    not reach the disk does not.
+    """
     pictures = deck_pictures(deck)
     if not pictures:
         return None
     media = folder / FOLDER
     media.mkdir()
     for picture in pictures:
-        (media / picture.name).write_bytes(picture.data)
+        shown = _stand_in(picture) if stand_ins else None
+        if shown is not None and originals:
+            (folder / ORIGINALS).mkdir(exist_ok=True)
+            (folder / ORIGINALS / picture.name).write_bytes(picture.data)
+        (media / picture.name).write_bytes(picture.data if shown is None else shown)
     return media
+
+
+def _stand_in(picture: MediaFile) -> bytes | None:
+    """The stand-in Typst is given for ``picture`` in a PDF (png_pixels.py), or None to give it the picture."""
+    pixels = png_pixels(picture.data) if picture.extension == ".png" else None
+    return stand_in(picture.data, pixels, picture.name) if pixels is not None else None
 
 
 def link_pictures(root: Path, media: Path | None) -> None:
     """Let a compile in ``root`` read the pictures written by :func:`write_pictures`."""
     if media is not None and media != root / FOLDER:
         os.symlink(media, root / FOLDER, target_is_directory=True)
+
+
+def embed_pictures(pdf: bytes, media: Path | None, deck: Deck | None = None) -> bytes:
+    """``pdf`` with each stand-in's image holding the picture's own pixels (see :func:`write_pictures`).
+
+    The pictures are the ``deck``'s, or without it those written beside
+    ``media``. ``pdf`` itself when the deck has no picture a stand-in took.
+    """
+    if media is None:
+        return pdf
+    if deck is not None:
+        known = {picture.name: picture.data for picture in deck_pictures(deck)}
+        if not any(_stand_in_name(name) for name in known):
+            return pdf
+        originals: Callable[[str], bytes | None] = known.get
+    elif (media.parent / ORIGINALS).is_dir():
+        originals = partial(_read_original, media.parent / ORIGINALS)
+    else:
+        return pdf
+    import pypdf
+    from pypdf.generic import DictionaryObject, NameObject, NumberObject
+
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(pdf)))
+    for image in _images(writer):
+        name = named_by_mark(_first_samples(image))
+        data = originals(name) if name else None
+        pixels = png_pixels(data, inflate=False) if data is not None else None
+        if pixels is None or (image.get("/Width"), image.get("/Height")) != (pixels.width, pixels.height):
+            continue
+        # The encoded bytes themselves: set_data() would deflate them again, which is what this avoids.
+        image._data = pixels.data
+        image[NameObject("/DecodeParms")] = DictionaryObject({
+            NameObject("/Predictor"): NumberObject(15),  # PNG: each row names its own filter
+            NameObject("/Colors"): NumberObject(pixels.colors),
+            NameObject("/BitsPerComponent"): NumberObject(8),
+            NameObject("/Columns"): NumberObject(pixels.width)})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _stand_in_name(name: str) -> bool:
+    return name.endswith(".png")  # only a PNG may have a stand-in; the marks in the PDF say which did
+
+
+def _read_original(folder: Path, name: str) -> bytes | None:
+    path = folder / name
+    return path.read_bytes() if "/" not in name and path.is_file() else None
+
+
+def _images(writer: object) -> Iterator[StreamObject]:
+    """Every image XObject of the document's pages and of the forms they draw, once each."""
+    seen: set[int] = set()
+    pending = [page.get("/Resources") for page in writer.pages]  # type: ignore[attr-defined]
+    while pending:
+        resources = pending.pop()
+        resources = resources.get_object() if resources is not None else None
+        if not resources or id(resources) in seen:
+            continue
+        seen.add(id(resources))
+        for reference in (resources.get("/XObject") or {}).values():
+            xobject = reference.get_object()
+            if id(xobject) in seen:
+                continue
+            seen.add(id(xobject))
+            if xobject.get("/Subtype") == "/Image":
+                yield xobject
+            elif xobject.get("/Subtype") == "/Form":
+                pending.append(xobject.get("/Resources"))
+
+
+def _first_samples(image: StreamObject) -> bytes:
+    """The first decoded samples of a deflated image without predictors (as Typst writes a stand-in), else b''."""
+    if image.get("/Filter") != "/FlateDecode" or "/DecodeParms" in image:
+        return b""
+    try:
+        return zlib.decompressobj().decompress(image._data, MARK_SAMPLES)
+    except zlib.error:
+        return b""
