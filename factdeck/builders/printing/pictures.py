@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import zlib
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -24,7 +25,8 @@ from typing import TYPE_CHECKING
 
 from ...media import MediaFile
 from ...model import Deck
-from .png_pixels import MARK, named_by_mark, png_pixels, stand_in
+from .pdf_streams import replace_images
+from .png_pixels import MARK, PngPixels, named_by_mark, png_pixels, stand_in
 
 if TYPE_CHECKING:  # imported where used: ``--check`` must start without pypdf
     from pypdf.generic import StreamObject
@@ -67,7 +69,7 @@ def write_pictures(deck: Deck, folder: Path, stand_ins: bool = False, originals:
 def _stand_in(picture: MediaFile) -> bytes | None:
     """The stand-in Typst is given for ``picture`` in a PDF (png_pixels.py), or None to give it the picture."""
     pixels = png_pixels(picture.data) if picture.extension == ".png" else None
-    return stand_in(picture.data, pixels, picture.name) if pixels is not None else None
+    return stand_in(pixels, picture.name) if pixels is not None else None
 
 
 def link_pictures(root: Path, media: Path | None) -> None:
@@ -93,15 +95,35 @@ def embed_pictures(pdf: bytes, media: Path | None, deck: Deck | None = None) -> 
         originals = partial(_read_original, media.parent / ORIGINALS)
     else:
         return pdf
+
+    def pixels_of(width: object, height: object, deflated: bool, data: bytes) -> PngPixels | None:
+        name = named_by_mark(_first_samples(data)) if deflated else None
+        original = originals(name) if name else None
+        pixels = png_pixels(original, inflate=False) if original is not None else None
+        return pixels if pixels is not None and (width, height) == (pixels.width, pixels.height) else None
+
+    def replacement(dictionary: bytes, data: bytes) -> tuple[bytes, bytes] | None:
+        width, height = (re.search(rb"/%s (\d+)(?![\d ]*R)" % key, dictionary) for key in (b"Width", b"Height"))
+        deflated = b"/Filter/FlateDecode" in dictionary and b"/DecodeParms" not in dictionary
+        pixels = pixels_of(width and int(width[1]), height and int(height[1]), deflated, data)
+        if pixels is None:
+            return None
+        return b"/DecodeParms<</Predictor 15/Colors %d/BitsPerComponent 8/Columns %d>>" % (
+            pixels.colors, pixels.width), pixels.data
+
+    return replace_images(pdf, replacement) or _embed_by_pypdf(pdf, pixels_of)
+
+
+def _embed_by_pypdf(pdf: bytes, pixels_of: Callable[[object, object, bool, bytes], PngPixels | None]) -> bytes:
+    """:func:`embed_pictures` for a PDF that pdf_streams.py cannot read: the whole document rewritten."""
     import pypdf
     from pypdf.generic import DictionaryObject, NameObject, NumberObject
 
     writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(pdf)))
     for image in _images(writer):
-        name = named_by_mark(_first_samples(image))
-        data = originals(name) if name else None
-        pixels = png_pixels(data, inflate=False) if data is not None else None
-        if pixels is None or (image.get("/Width"), image.get("/Height")) != (pixels.width, pixels.height):
+        deflated = image.get("/Filter") == "/FlateDecode" and "/DecodeParms" not in image
+        pixels = pixels_of(image.get("/Width"), image.get("/Height"), deflated, image._data)
+        if pixels is None:
             continue
         # The encoded bytes themselves: set_data() would deflate them again, which is what this avoids.
         image._data = pixels.data
@@ -145,11 +167,9 @@ def _images(writer: object) -> Iterator[StreamObject]:
                 pending.append(xobject.get("/Resources"))
 
 
-def _first_samples(image: StreamObject) -> bytes:
-    """The first decoded samples of a deflated image without predictors (as Typst writes a stand-in), else b''."""
-    if image.get("/Filter") != "/FlateDecode" or "/DecodeParms" in image:
-        return b""
+def _first_samples(data: bytes) -> bytes:
+    """The first samples of an image's deflated bytes: where a stand-in's mark is."""
     try:
-        return zlib.decompressobj().decompress(image._data, MARK_SAMPLES)
+        return zlib.decompressobj().decompress(data, MARK_SAMPLES)
     except zlib.error:
         return b""
