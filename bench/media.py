@@ -4,7 +4,9 @@
 synthetic deck (bench/generate.py), a copy where every card shows its own
 picture of about ``--picture-kb`` kB (random pixels, so the PNG does not
 shrink), builds both with ``factdeck`` (the .apkg and the PDF) and
-prints the best wall time of each and their ratio. The aim is a ratio within 2.
+prints the best wall and CPU time of each, their ratio, and whether the ratio
+meets the aim (issue 16): a deck with pictures builds within twice the time.
+Every build is a first build: a cache folder of its own, which it fills.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from bench.measure import Runs, load_average, run_process
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from media_files import png_of_size  # noqa: E402  (the tests' own picture maker)
 
+AIM = 2.0  # pictures may at most double a build's time
 CARD_LINE = re.compile(r"^(  - id: (\S+)\n)", re.MULTILINE)
 
 
@@ -52,8 +55,10 @@ def build_time(cards: Path, out: Path, repeat: int) -> tuple[float, float]:
     cpu = []
     for _ in range(repeat):
         shutil.rmtree(out, ignore_errors=True)
+        kept = out.with_name(out.name + "-cache")
+        shutil.rmtree(kept, ignore_errors=True)  # a first build each time, as a reader would time it
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        run_process([sys.executable, "-m", "factdeck", str(cards), "--out", str(out),
+        run_process([sys.executable, "-m", "factdeck", str(cards), "--out", str(out), "--cache", str(kept),
                      "--only", "apkg", "--only", "pdf", "--quiet"], runs)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
@@ -78,8 +83,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.cards} cards, apkg + pdf, best of {args.repeat} (wall, CPU):")
     print(f"  without pictures: {without[0]:.2f} s, {without[1]:.2f} s")
     print(f"  with {count} pictures ({media / 1e6:.1f} MB): {with_pictures[0]:.2f} s, {with_pictures[1]:.2f} s")
-    print(f"  ratio: {with_pictures[0] / without[0]:.2f} wall, {with_pictures[1] / without[1]:.2f} CPU "
-          f"(aim: at most 2; load {load_average()})")
+    wall, cpu = with_pictures[0] / without[0], with_pictures[1] / without[1]
+    print(f"  ratio: {wall:.2f} wall, {cpu:.2f} CPU (load {load_average()})")
+    print(f"  aim: at most {AIM:g}x: {'met' if wall <= AIM else 'not met'} on the wall clock, "
+          f"{'met' if cpu <= AIM else 'not met'} in CPU time")
     return 0
 
 

@@ -128,6 +128,7 @@ class PdfBuilder(Builder):
                     if result.error is not None:
                         raise typst_error(result.error)
                     done = submitted.popleft()
+                    result = replace(result, pdf=embed_pictures(result.pdf, deck))  # see pictures.py
                     store_typeset(cache, keys[done], result)
                     kept[done] = result
                 yield kept[index]  # type: ignore[misc]
@@ -135,9 +136,8 @@ class PdfBuilder(Builder):
         pdf = cache.get(joined_key(keys)) if all(kept) else None  # nothing changed: nothing to join
         if pdf is None:  # pictures are named by their content in the source: its key covers them
             with tempfile.TemporaryDirectory() as folder, \
-                    closing(chunks.compile_in_workers(
-                        missing(), epoch, fonts.paths,
-                        write_pictures(deck, Path(folder), stand_ins=True, originals=True))) as compiled:
+                    closing(chunks.compile_in_workers(missing(), epoch, fonts.paths,
+                                                      write_pictures(deck, Path(folder), stand_ins=True))) as compiled:
                 try:  # joined as they come: the chunks before a missing one while it is typeset
                     pdf = chunks.join(result.pdf for result in in_order(compiled))
                 except chunks.WorkerCrash:
@@ -161,12 +161,12 @@ class PdfBuilder(Builder):
         if result is None:
             with tempfile.TemporaryDirectory() as root:
                 # Named by their content in the source: its key covers them.
-                media = write_pictures(deck, Path(root), stand_ins=format == "pdf")
+                write_pictures(deck, Path(root), stand_ins=format == "pdf")
                 compiler = typst_compiler(source, Path(root), fonts.paths)
                 output, warnings = compile_document(compiler, format, self.options.epoch)
                 found = overflows(compiler) if format == "pdf" else []
-                if format == "pdf":
-                    output = embed_pictures(output, media, deck)
+            if format == "pdf":
+                output = embed_pictures(output, deck)
             result = chunks.ChunkResult(output, tuple(found), tuple(warnings))
             store_typeset(cache, key, result)
         return result

@@ -30,7 +30,7 @@ from pathlib import Path
 from ...processes import BUILD_PID, SERVER_PID, die_with_parent, leave_stopping_to_parent, stopping_held
 from .compiler import TypstFailure, overflows, typst_compiler
 from .layout import Layout
-from .pictures import embed_pictures, link_pictures
+from .pictures import link_pictures
 
 # Measured at 10k cards on 2 cores, whole build and peak memory (PSS summed over the parent
 # and its workers): 40 sheets a chunk 5.3 s and 328 MB, 50 sheets 5.2 s and 362 MB, 60 sheets
@@ -119,7 +119,7 @@ def compile_chunk(source: str, epoch: int, pictures: Path | None = None) -> Chun
         except TypstFailure as error:
             return ChunkResult(error=str(error))
         assert isinstance(pdf, bytes)
-        return ChunkResult(embed_pictures(pdf, pictures), tuple(found), tuple(w.message for w in warnings))
+        return ChunkResult(pdf, tuple(found), tuple(w.message for w in warnings))
 
 
 def worker_context() -> multiprocessing.context.BaseContext:

@@ -6,8 +6,8 @@ own, under its content name, and every compile's root links to that folder as
 ``media``: the faces ask for ``/media/NAME``.
 
 For a PDF, a PNG whose pixels a PDF image can hold as they are is written as
-its stand-in (png_pixels.py), the picture itself beside the ``media`` folder,
-and :func:`embed_pictures` gives each stand-in's image in the compiled PDF the
+its stand-in (png_pixels.py), and :func:`embed_pictures` gives each stand-in's
+image in the compiled PDF (in the builder's process: the deck is there) the
 picture's own compressed pixels: the PDF holds every picture at its own
 resolution, its pixels unchanged, without Typst decoding and deflating them again.
 """
@@ -19,7 +19,6 @@ import os
 import re
 import zlib
 from collections.abc import Callable, Iterator
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,7 +31,6 @@ if TYPE_CHECKING:  # imported where used: ``--check`` must start without pypdf
     from pypdf.generic import StreamObject
 
 FOLDER = "media"
-ORIGINALS = "pictures"  # beside FOLDER, outside every compile's root: the pictures behind the stand-ins
 MARK_SAMPLES = len(MARK) + 64  # enough of an image's first samples to hold a stand-in's mark and name
 
 
@@ -43,14 +41,11 @@ def deck_pictures(deck: Deck) -> list[MediaFile]:
     return [found[name] for name in sorted(found)]
 
 
-def write_pictures(deck: Deck, folder: Path, stand_ins: bool = False, originals: bool = False) -> Path | None:
+def write_pictures(deck: Deck, folder: Path, stand_ins: bool = False) -> Path | None:
     """Write the deck's pictures into ``folder``/media; that folder, or None for a deck without pictures.
 
     With ``stand_ins`` (for a PDF, which :func:`embed_pictures` then completes)
-    each PNG a PDF image can hold as it is is written as its stand-in, and with
-    ``originals`` the picture itself into ``folder``/pictures, for compiles in
-    other processes. A deck's pictures may be a hundred megabytes: what need
-    not reach the disk does not.
+    each PNG a PDF image can hold as it is is written as its stand-in.
     """
     pictures = deck_pictures(deck)
     if not pictures:
@@ -59,9 +54,6 @@ def write_pictures(deck: Deck, folder: Path, stand_ins: bool = False, originals:
     media.mkdir()
     for picture in pictures:
         shown = _stand_in(picture) if stand_ins else None
-        if shown is not None and originals:
-            (folder / ORIGINALS).mkdir(exist_ok=True)
-            (folder / ORIGINALS / picture.name).write_bytes(picture.data)
         (media / picture.name).write_bytes(picture.data if shown is None else shown)
     return media
 
@@ -78,27 +70,16 @@ def link_pictures(root: Path, media: Path | None) -> None:
         os.symlink(media, root / FOLDER, target_is_directory=True)
 
 
-def embed_pictures(pdf: bytes, media: Path | None, deck: Deck | None = None) -> bytes:
-    """``pdf`` with each stand-in's image holding the picture's own pixels (see :func:`write_pictures`).
-
-    The pictures are the ``deck``'s, or without it those written beside
-    ``media``. ``pdf`` itself when the deck has no picture a stand-in took.
-    """
-    if media is None:
-        return pdf
-    if deck is not None:
-        known = {picture.name: picture.data for picture in deck_pictures(deck)}
-        if not any(_stand_in_name(name) for name in known):
-            return pdf
-        originals: Callable[[str], bytes | None] = known.get
-    elif (media.parent / ORIGINALS).is_dir():
-        originals = partial(_read_original, media.parent / ORIGINALS)
-    else:
+def embed_pictures(pdf: bytes, deck: Deck) -> bytes:
+    """``pdf``, compiled with stand-ins (see :func:`write_pictures`), with each stand-in's image holding
+    the ``deck``'s picture it stands for; ``pdf`` itself for a deck without PNG pictures."""
+    known = {picture.name: picture.data for picture in deck_pictures(deck) if picture.extension == ".png"}
+    if not known:
         return pdf
 
     def pixels_of(width: object, height: object, deflated: bool, data: bytes) -> PngPixels | None:
         name = named_by_mark(_first_samples(data)) if deflated else None
-        original = originals(name) if name else None
+        original = known.get(name) if name else None
         pixels = png_pixels(original, inflate=False) if original is not None else None
         return pixels if pixels is not None and (width, height) == (pixels.width, pixels.height) else None
 
@@ -135,15 +116,6 @@ def _embed_by_pypdf(pdf: bytes, pixels_of: Callable[[object, object, bool, bytes
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-def _stand_in_name(name: str) -> bool:
-    return name.endswith(".png")  # only a PNG may have a stand-in; the marks in the PDF say which did
-
-
-def _read_original(folder: Path, name: str) -> bytes | None:
-    path = folder / name
-    return path.read_bytes() if "/" not in name and path.is_file() else None
 
 
 def _images(writer: object) -> Iterator[StreamObject]:
