@@ -19,18 +19,23 @@ TAIL = re.compile(rb"startxref\r?\n(\d+)\r?\n%%EOF\r?\n?$")
 TABLE = re.compile(rb"xref\r?\n0 (\d+)\r?\n")
 ENTRY = re.compile(rb"(\d{10}) (\d{5}) ([nf])(?: \r?\n|\r\n)")  # each entry is 20 bytes
 ENTRY_BYTES = 20
-STREAM = re.compile(rb"(\d+) (\d+) obj\r?\n<<(.*?)>>\r?\nstream\r?\n", re.DOTALL)
-LENGTH = re.compile(rb"/Length (\d+)(?![\d ]*R)")  # written out, not a reference to another object
-STREAM_END = re.compile(rb"\r?\nendstream\r?\nendobj\r?\n")
+STREAM = re.compile(rb"(\d+)\s+(\d+)\s+obj\s*<<(.*?)>>\s*stream\r?\n", re.DOTALL)
+LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)")  # written out, not a reference to another object
+STREAM_END = re.compile(rb"\s*endstream\s+endobj\s")
+HAS_STREAM = re.compile(rb">>\s*stream\r?\n")
 
-# Given an image's dictionary (between << and >>) and its encoded bytes: what to add to the
-# dictionary and the new bytes, or None to keep the image as it is.
+# Given a stream's dictionary (between << and >>) and its encoded bytes: what to add to the
+# dictionary and the new bytes, or None to keep the stream as it is.
 Replacement = Callable[[bytes, bytes], "tuple[bytes, bytes] | None"]
 
 
-def replace_images(pdf: bytes, replace: Replacement) -> bytes | None:
-    """``pdf`` with each image stream ``replace`` gives new bytes for replaced; None if ``pdf`` is not
-    a single-revision PDF with a classic cross-reference table (nothing is replaced then)."""
+class Unreadable(Exception):
+    """An object with a stream this module cannot take apart: the caller takes the slow way."""
+
+
+def replace_streams(pdf: bytes, replace: Replacement) -> bytes | None:
+    """``pdf`` with each stream ``replace`` gives new bytes for replaced; None if ``pdf`` is not a
+    single-revision PDF with a classic cross-reference table and streams of written-out lengths."""
     tail = TAIL.search(pdf, max(0, len(pdf) - 64))
     table = TABLE.match(pdf, int(tail[1])) if tail else None
     if tail is None or table is None:
@@ -49,34 +54,39 @@ def replace_images(pdf: bytes, replace: Replacement) -> bytes | None:
     for (offset, number), end in zip(used, starts[1:]):
         if not offset >= at:
             return None  # objects overlap: not a file this reads
-        new = _replaced(pdf, offset, end, number, replace)
+        try:
+            new = _replaced(pdf, offset, end, number, replace)
+        except Unreadable:
+            return None
         pieces.append(pdf[at:offset])
         moved[number] = sum(map(len, pieces))
         pieces.append(pdf[offset:end] if new is None else new)
         at = end
     pieces.append(pdf[at:int(tail[1])])
     table_at = sum(map(len, pieces))
-    rows = [b"%010d %s n\r\n" % (moved[number], entry[2]) if entry[3] == b"n" else entry[0]  # type: ignore[index]
-            for number, entry in enumerate(entries)]
+    rows = [b"%010d %s n%s" % (moved[number], entry[2], entry[0][-2:]) if entry[3] == b"n"  # type: ignore[index]
+            else entry[0] for number, entry in enumerate(entries)]  # type: ignore[index]
     return b"".join([*pieces, pdf[int(tail[1]):entries_at], *rows, trailer, b"startxref\n%d\n%%%%EOF\n" % table_at])
 
 
 def _replaced(pdf: bytes, offset: int, end: int, number: int, replace: Replacement) -> bytes | None:
-    """The object at ``offset`` (up to ``end``) with its image stream replaced, or None to keep it."""
+    """The object at ``offset`` (up to ``end``) with its stream replaced, or None to keep it as it is.
+
+    Raises :class:`Unreadable` for a stream object it cannot take apart: it might be one to replace.
+    """
     head = STREAM.match(pdf, offset, end)
-    if head is None or int(head[1]) != number or b"/Subtype/Image" not in head[3]:
-        return None
+    if head is None:
+        if HAS_STREAM.search(pdf, offset, end):
+            raise Unreadable(number)
+        return None  # an object without a stream
     length = LENGTH.search(head[3])
-    if length is None:
-        return None
+    closing = STREAM_END.match(pdf, head.end() + int(length[1]), end) if length and int(head[1]) == number else None
+    if length is None or closing is None:
+        raise Unreadable(number)
     data_end = head.end() + int(length[1])
-    closing = STREAM_END.match(pdf, data_end, end)
-    if closing is None:
-        return None
     new = replace(head[3], pdf[head.end():data_end])
     if new is None:
         return None
     added, data = new
     dictionary = head[3][:length.start()] + b"/Length %d" % len(data) + head[3][length.end():] + added
-    return b"%s %s obj\n<<%s>>\nstream\n%s%s%s" % (head[1], head[2], dictionary, data, closing[0],
-                                                 pdf[closing.end():end])
+    return b"%s %s obj\n<<%s>>\nstream\n%s%s" % (head[1], head[2], dictionary, data, pdf[data_end:end])

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from ...media import MediaFile
 from ...model import Deck
-from .pdf_streams import replace_images
+from .pdf_streams import Unreadable, replace_streams
 from .png_pixels import MARK, PngPixels, named_by_mark, png_pixels, stand_in
 
 if TYPE_CHECKING:  # imported where used: ``--check`` must start without pypdf
@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # imported where used: ``--check`` must start without pypdf
 
 FOLDER = "media"
 MARK_SAMPLES = len(MARK) + 64  # enough of an image's first samples to hold a stand-in's mark and name
+FLATE = re.compile(rb"/Filter\s*/FlateDecode\b")  # deflated, and by nothing else
 
 
 def deck_pictures(deck: Deck) -> list[MediaFile]:
@@ -78,21 +79,30 @@ def embed_pictures(pdf: bytes, deck: Deck) -> bytes:
         return pdf
 
     def pixels_of(width: object, height: object, deflated: bool, data: bytes) -> PngPixels | None:
-        name = named_by_mark(_first_samples(data)) if deflated else None
-        original = known.get(name) if name else None
-        pixels = png_pixels(original, inflate=False) if original is not None else None
-        return pixels if pixels is not None and (width, height) == (pixels.width, pixels.height) else None
+        """The pixels a stand-in's image takes, None for any other image; Unreadable for a stand-in
+        whose image is not as Typst writes them (then the pypdf way is tried, or the build fails)."""
+        name = named_by_mark(_first_samples(data))
+        if name is None or name not in known:
+            return None
+        pixels = png_pixels(known[name], inflate=False)
+        if pixels is None or not deflated or (width, height) != (pixels.width, pixels.height):
+            raise Unreadable(name)
+        return pixels
 
     def replacement(dictionary: bytes, data: bytes) -> tuple[bytes, bytes] | None:
-        width, height = (re.search(rb"/%s (\d+)(?![\d ]*R)" % key, dictionary) for key in (b"Width", b"Height"))
-        deflated = b"/Filter/FlateDecode" in dictionary and b"/DecodeParms" not in dictionary
+        width, height = (re.search(rb"/%s\s+(\d+)(?!\s+\d+\s+R)" % key, dictionary) for key in (b"Width", b"Height"))
+        deflated = bool(FLATE.search(dictionary)) and b"/DecodeParms" not in dictionary
         pixels = pixels_of(width and int(width[1]), height and int(height[1]), deflated, data)
         if pixels is None:
             return None
         return b"/DecodeParms<</Predictor 15/Colors %d/BitsPerComponent 8/Columns %d>>" % (
             pixels.colors, pixels.width), pixels.data
 
-    return replace_images(pdf, replacement) or _embed_by_pypdf(pdf, pixels_of)
+    try:
+        patched = replace_streams(pdf, replacement)
+    except Unreadable:
+        patched = None
+    return patched or _embed_by_pypdf(pdf, pixels_of)
 
 
 def _embed_by_pypdf(pdf: bytes, pixels_of: Callable[[object, object, bool, bytes], PngPixels | None]) -> bytes:
@@ -140,7 +150,7 @@ def _images(writer: object) -> Iterator[StreamObject]:
 
 
 def _first_samples(data: bytes) -> bytes:
-    """The first samples of an image's deflated bytes: where a stand-in's mark is."""
+    """The first samples of a stream's bytes if deflated (else b''): where a stand-in's mark is."""
     try:
         return zlib.decompressobj().decompress(data, MARK_SAMPLES)
     except zlib.error:
