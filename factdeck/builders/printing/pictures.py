@@ -1,9 +1,11 @@
 """The deck's pictures where Typst can read them: a ``media`` folder inside each compile's root.
 
 Typst reads only files inside its root (an otherwise empty folder, see
-builder.py), so each picture is written once per build into a folder of its
-own, under its content name, and every compile's root links to that folder as
-``media``: the faces ask for ``/media/NAME``.
+builder.py), so the pictures are written once per build into a folder of their
+own, and every compile's root links to that folder as ``media``: a face asks
+for ``deck-picture(NAME)`` (style.typ), NAME its content name. The pictures are
+one file, with a map of where each is in it: a thousand files cost a build
+more than their bytes (each made and removed again).
 
 For a PDF, a PNG whose pixels a PDF image can hold as they are is written as
 its stand-in (png_pixels.py), and :func:`embed_pictures` gives each stand-in's
@@ -15,10 +17,12 @@ resolution, its pixels unchanged, without Typst decoding and deflating them agai
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import zlib
 from collections.abc import Callable, Iterator
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +35,9 @@ if TYPE_CHECKING:  # imported where used: ``--check`` must start without pypdf
     from pypdf.generic import StreamObject
 
 FOLDER = "media"
+BUNDLE = "pictures"  # the deck's pictures one after another (pictures.typ reads them)
+SPANS = "pictures.json"  # where each begins and ends in BUNDLE, by name
+MODULE = resources.files(__package__) / "pictures.typ"  # the faces' way to a picture in BUNDLE
 MARK_SAMPLES = len(MARK) + 64  # enough of an image's first samples to hold a stand-in's mark and name
 FLATE = re.compile(rb"/Filter\s*/FlateDecode\b")  # deflated, and by nothing else
 
@@ -45,17 +52,25 @@ def deck_pictures(deck: Deck) -> list[MediaFile]:
 def write_pictures(deck: Deck, folder: Path, stand_ins: bool = False) -> Path | None:
     """Write the deck's pictures into ``folder``/media; that folder, or None for a deck without pictures.
 
-    With ``stand_ins`` (for a PDF, which :func:`embed_pictures` then completes)
-    each PNG a PDF image can hold as it is is written as its stand-in.
+    They go into one file, with a map of where each is and the Typst module
+    that reads them (:data:`MODULE`). With ``stand_ins`` (for a PDF, which
+    :func:`embed_pictures` then completes) each PNG a PDF image can hold as it
+    is is written as its stand-in.
     """
     pictures = deck_pictures(deck)
     if not pictures:
         return None
     media = folder / FOLDER
     media.mkdir()
-    for picture in pictures:
-        shown = _stand_in(picture) if stand_ins else None
-        (media / picture.name).write_bytes(picture.data if shown is None else shown)
+    spans, at = {}, 0
+    with open(media / BUNDLE, "wb") as bundle:
+        for picture in pictures:
+            data = (_stand_in(picture) if stand_ins else None) or picture.data
+            bundle.write(data)
+            spans[picture.name] = (at, at + len(data))
+            at += len(data)
+    (media / SPANS).write_text(json.dumps(spans, sort_keys=True), encoding="utf-8")
+    (media / MODULE.name).write_bytes(MODULE.read_bytes())
     return media
 
 
