@@ -215,7 +215,7 @@ def test_a_stand_in_is_the_same_png_black_but_for_its_mark():
     assert stand_in(png_pixels(png(2, 2)), "0123456789abcdef0123.png") is None  # too small to hold the mark
 
 
-@pytest.mark.parametrize("head,total", [(b"", 0), (b"abc", 3), (b"abc", 70_000), (b"x" * 99, 3 * 65536 + 5)])
+@pytest.mark.parametrize("head,total", [(b"", 0), (b"abc", 3), (b"abc", 70_000), (b"x" * 99, 3 * 65536 + 5), (b"y" * 5000, 4096 * 7)])
 def test_deflated_zeros_inflate_to_the_head_and_zeros(head, total):
     assert zlib.decompress(_deflated_zeros_after(head, total)) == head + bytes(total - len(head))
 

@@ -50,7 +50,7 @@ def replace_streams(pdf: bytes, replace: Replacement) -> bytes | None:
         return None
     used = sorted((int(entry[1]), number) for number, entry in enumerate(entries) if entry and entry[3] == b"n")
     starts = [offset for offset, _ in used] + [int(tail[1])]
-    pieces, moved, at = [], {}, 0
+    pieces, moved, at, written = [], {}, 0, 0
     for (offset, number), end in zip(used, starts[1:]):
         if not offset >= at:
             return None  # objects overlap: not a file this reads
@@ -58,12 +58,12 @@ def replace_streams(pdf: bytes, replace: Replacement) -> bytes | None:
             new = _replaced(pdf, offset, end, number, replace)
         except Unreadable:
             return None
-        pieces.append(pdf[at:offset])
-        moved[number] = sum(map(len, pieces))
-        pieces.append(pdf[offset:end] if new is None else new)
-        at = end
+        piece = pdf[at:end] if new is None else pdf[at:offset] + new
+        moved[number] = written + offset - at
+        pieces.append(piece)
+        written, at = written + len(piece), end
     pieces.append(pdf[at:int(tail[1])])
-    table_at = sum(map(len, pieces))
+    table_at = written + len(pieces[-1])
     rows = [b"%010d %s n%s" % (moved[number], entry[2], entry[0][-2:]) if entry[3] == b"n"  # type: ignore[index]
             else entry[0] for number, entry in enumerate(entries)]  # type: ignore[index]
     return b"".join([*pieces, pdf[int(tail[1]):entries_at], *rows, trailer, b"startxref\n%d\n%%%%EOF\n" % table_at])

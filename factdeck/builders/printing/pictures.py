@@ -99,7 +99,7 @@ def embed_pictures(pdf: bytes, deck: Deck) -> bytes:
         name = named_by_mark(_first_samples(data))
         if name is None or name not in known:
             return None
-        pixels = png_pixels(known[name], inflate=False)
+        pixels = png_pixels(known[name], checked=True)
         if pixels is None or not deflated or (width, height) != (pixels.width, pixels.height):
             raise Unreadable(name)
         return pixels

@@ -29,7 +29,7 @@ CHANNELS = {0: 1, 2: 3}  # colour type: grey, RGB (the two a PDF image takes wit
 APPLIED_TO_PIXELS = {b"PLTE", b"tRNS", b"eXIf", b"acTL"}
 KNOWN_CRITICAL = {b"IHDR", b"IDAT", b"IEND"}
 INFLATED_AT_ONCE = 1 << 20  # bytes of pixels checked at a time: a small file may hold a very large picture
-ZERO_PIECE = 1 << 16  # zeros deflated once, for every stand-in's black pixels
+ZERO_PIECE = 1 << 12  # zeros deflated once, for every stand-in's black pixels (a picture's, in pieces)
 ZLIB_HEADER = b"\x78\x9c"  # deflate, 32 kB window, default level
 ADLER = 65521  # the Adler-32 checksum's modulus
 
@@ -51,12 +51,12 @@ class PngPixels:
         return 1 + self.width * self.colors
 
 
-def png_pixels(png: bytes, inflate: bool = True) -> PngPixels | None:
+def png_pixels(png: bytes, checked: bool = False) -> PngPixels | None:
     """``png``'s pixels if a PDF image can hold them as they are, else None (Typst then embeds the picture).
 
-    ``inflate=False`` skips inflating the pixels to check them, for a PNG checked so once already.
+    ``checked`` skips checking each chunk's CRC and inflating the pixels, for a PNG checked so already.
     """
-    found = list(_chunks(png))
+    found = list(_chunks(png, crc=not checked))
     if not found or found[0][1] != b"IHDR" or found[0][3] - found[0][2] != 13:
         return None
     width, height, depth, colour, compression, filtering, interlace = struct.unpack(
@@ -70,9 +70,9 @@ def png_pixels(png: bytes, inflate: bool = True) -> PngPixels | None:
     idat = [index for index, (_, kind, _, _) in enumerate(found) if kind == b"IDAT"]
     if not idat or idat[-1] - idat[0] != len(idat) - 1:
         return None  # no pixels, or other chunks between them: not a PNG
-    pixels = PngPixels(width, height, CHANNELS[colour], b"".join(png[found[i][2]:found[i][3]] for i in idat),
+    pixels = PngPixels(width, height, CHANNELS[colour], b"".join([png[found[i][2]:found[i][3]] for i in idat]),
                        png[:found[idat[0]][0]], png[found[idat[-1]][3] + 4:])
-    return pixels if not inflate or _decodes(pixels) else None
+    return pixels if checked or _decodes(pixels) else None
 
 
 def stand_in(pixels: PngPixels, name: str) -> bytes | None:
@@ -99,16 +99,16 @@ def named_by_mark(samples: bytes) -> str | None:
     return name.decode("ascii") if name.isascii() and name else None
 
 
-def _chunks(png: bytes) -> Iterator[tuple[int, bytes, int, int]]:
+def _chunks(png: bytes, crc: bool = True) -> Iterator[tuple[int, bytes, int, int]]:
     """Each chunk's offset, type and the span of its data, up to IEND; nothing for bytes that are not a
-    sound PNG (a bad CRC, cut short, no IEND)."""
+    sound PNG (cut short, no IEND, a bad CRC unless ``crc`` is false)."""
     if not png.startswith(SIGNATURE):
         return
     found, at = [], len(SIGNATURE)
     while at + 12 <= len(png):
         (length,) = struct.unpack(">I", png[at:at + 4])
         kind, end = png[at + 4:at + 8], at + 8 + length
-        if end + 4 > len(png) or png[end:end + 4] != struct.pack(">I", zlib.crc32(png[at + 4:end])):
+        if end + 4 > len(png) or crc and png[end:end + 4] != struct.pack(">I", zlib.crc32(png[at + 4:end])):
             return
         found.append((at, kind, at + 8, end))
         at = end + 4
