@@ -9,8 +9,10 @@ pixels, and that pages look exactly as when Typst embeds the pictures itself.
 from __future__ import annotations
 
 import io
+import json
 import random
 import struct
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -23,7 +25,7 @@ from card_folders import write_cards
 from factdeck.builders.printing import builder, chunks, pdf_streams, pictures
 from factdeck.builders.printing.png_pixels import MARK, _deflated_zeros_after, named_by_mark, png_pixels, stand_in
 from factdeck.pipeline import BuildRequest, build, read_deck
-from media_files import png
+from media_files import png, wav
 
 EPOCH = 1700000000
 
@@ -240,3 +242,22 @@ def test_stand_ins_are_found_in_a_pdf_written_otherwise(tmp_path, monkeypatch):
     for written in (with_stand_ins, out.getvalue()):
         patched = pictures.embed_pictures(written, deck)
         assert sorted(image._data for image in images(patched)) == sorted(idat(data) for data in files.values())
+
+
+def test_the_package_stores_compressed_pictures_as_their_files_are(tmp_path):
+    folder, files = pictured(tmp_path / "cards", ["rgb.png", "photo.jpg"])
+    (folder / "tone.wav").write_bytes(wav())
+    cards = folder / "cards.yaml"
+    cards.write_text(cards.read_text(encoding="utf-8").replace("image: photo.jpg", "image: photo.jpg\n  audio: tone.wav"),
+                     encoding="utf-8")
+    result = build(BuildRequest(folder, out=tmp_path / "dist", formats=("apkg",), epoch=EPOCH, cache=False))
+    assert result.exit_code == 0, [p.format() for p in result.problems]
+    with zipfile.ZipFile(result.outputs[0].target) as package:
+        names = json.loads(package.read("media"))
+        entries = {names[info.filename]: info for info in package.infolist() if info.filename in names}
+        by_extension = {Path(name).suffix: info for name, info in entries.items()}
+        assert set(by_extension) == {".png", ".jpg", ".wav"}
+        for name, info in entries.items():  # deflating a PNG or JPEG again costs time and saves nothing
+            assert info.compress_type == (zipfile.ZIP_DEFLATED if name.endswith(".wav") else zipfile.ZIP_STORED)
+        assert package.read(by_extension[".png"]) == files["rgb.png"]
+        assert package.read(by_extension[".jpg"]) == files["photo.jpg"]
