@@ -261,3 +261,13 @@ def test_the_package_stores_compressed_pictures_as_their_files_are(tmp_path):
             assert info.compress_type == (zipfile.ZIP_DEFLATED if name.endswith(".wav") else zipfile.ZIP_STORED)
         assert package.read(by_extension[".png"]) == files["rgb.png"]
         assert package.read(by_extension[".jpg"]) == files["photo.jpg"]
+
+
+def test_a_restyled_copy_of_style_typ_prints_the_pictures(tmp_path):
+    folder, files = pictured(tmp_path / "cards", ["rgb.png", "photo.jpg"])
+    (tmp_path / "templates" / "print").mkdir(parents=True)
+    style = (Path(__file__).parent.parent / "templates" / "print" / "style.typ").read_text(encoding="utf-8")
+    (tmp_path / "templates" / "print" / "style.typ").write_text(style.replace("#let picture-gap = 1.5mm",
+                                                                              "#let picture-gap = 3mm"))
+    found = images(built_pdf(folder, tmp_path / "dist"))
+    assert sorted(image._data for image in found) == sorted([idat(files["rgb.png"]), files["photo.jpg"]])

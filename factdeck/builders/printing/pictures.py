@@ -3,7 +3,7 @@
 Typst reads only files inside its root (an otherwise empty folder, see
 builder.py), so the pictures are written once per build into a folder of their
 own, and every compile's root links to that folder as ``media``: a face asks
-for ``deck-picture(NAME)`` (style.typ), NAME its content name. The pictures are
+for ``deck-picture(NAME)`` (cards.typ), NAME its content name. The pictures are
 one file, with a map of where each is in it: a thousand files cost a build
 more than their bytes (each made and removed again).
 
