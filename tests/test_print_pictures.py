@@ -61,8 +61,21 @@ PICTURES = {
     "palette.png": lambda: pil_png(noisy("RGB", (30, 30), 5).convert("P")),
     "deep.png": lambda: _sixteen_bit((33, 21), 6),               # 16 bits a sample
     "photo.jpg": lambda: _jpeg(noisy("RGB", (48, 36), 7)),
+    "big.png": lambda: pil_png(noisy("RGB", (200, 160), 8)),    # its pixels in several IDAT chunks
+    "profiled.png": lambda: pil_png(noisy("RGB", (40, 30), 9), icc_profile=_srgb_profile()),
+    "gamma.png": lambda: _with_chunk(png(30, 20, seed=10), b"gAMA", struct.pack(">I", 45455)),
 }
-HELD_AS_THEY_ARE = {"rgb.png", "gradient.png", "grey.png"}
+HELD_AS_THEY_ARE = {"rgb.png", "gradient.png", "grey.png", "big.png", "profiled.png", "gamma.png"}
+
+
+def _srgb_profile() -> bytes:
+    from PIL import ImageCms
+
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+def _with_chunk(data: bytes, kind: bytes, payload: bytes) -> bytes:
+    return data[:33] + chunk(kind, payload) + data[33:]  # after IHDR
 
 
 def _jpeg(image: Image.Image) -> bytes:
