@@ -12,7 +12,7 @@ def test_every_card_gets_a_picture_of_its_own_and_the_aim_is_reported(tmp_path, 
     assert media.main(["--cards", "12", "--picture-kb", "3", "--repeat", "1"]) == 0
     printed = capsys.readouterr().out
     assert "with 12 pictures" in printed
-    assert re.search(r"ratio: \d+\.\d\d wall, \d+\.\d\d CPU", printed)
+    assert re.search(r"ratio: \d+\.\d\d wall, \d+\.\d\d CPU", printed) and "load " in printed
     assert re.search(r"aim: at most 2x: (met|not met) on the wall clock, (met|not met) in CPU time", printed)
 
 
@@ -26,3 +26,10 @@ def test_the_pictures_are_noise_that_does_not_shrink(tmp_path):
     with zipfile.ZipFile(tmp_path / "probe.zip", "w", zipfile.ZIP_DEFLATED) as probe:
         probe.write(pictures[0], "p")
     assert (tmp_path / "probe.zip").stat().st_size > 0.95 * pictures[0].stat().st_size
+
+
+def test_another_checkout_is_timed_in_turn(capsys):
+    assert media.main(["--cards", "6", "--picture-kb", "2", "--repeat", "1", "--before", str(media.CHECKOUT)]) == 0
+    printed = capsys.readouterr().out
+    assert "this checkout (" in printed and "before (" in printed
+    assert len(re.findall(r"aim: at most 2x", printed)) == 2
