@@ -36,7 +36,7 @@ from .fitting import Probe, TextExtents, probe_for
 from .kept import (ReadCards, fonts_fingerprint, inputs_key, joined_key, load_typeset, probe_key, store_typeset,
                    templates_fingerprint, typeset_key)
 from .layout import Layout, plan
-from .pictures import write_pictures
+from .pictures import embed_pictures, write_pictures
 from .printed_text import PrintedTexts
 
 FONT_PROBE = "<factdeck-font>"  # the metadata label of what probe.typ measured
@@ -128,6 +128,7 @@ class PdfBuilder(Builder):
                     if result.error is not None:
                         raise typst_error(result.error)
                     done = submitted.popleft()
+                    result = replace(result, pdf=embed_pictures(result.pdf, deck))  # see pictures.py
                     store_typeset(cache, keys[done], result)
                     kept[done] = result
                 yield kept[index]  # type: ignore[misc]
@@ -136,7 +137,7 @@ class PdfBuilder(Builder):
         if pdf is None:  # pictures are named by their content in the source: its key covers them
             with tempfile.TemporaryDirectory() as folder, \
                     closing(chunks.compile_in_workers(missing(), epoch, fonts.paths,
-                                                      write_pictures(deck, Path(folder)))) as compiled:
+                                                      write_pictures(deck, Path(folder), stand_ins=True))) as compiled:
                 try:  # joined as they come: the chunks before a missing one while it is typeset
                     pdf = chunks.join(result.pdf for result in in_order(compiled))
                 except chunks.WorkerCrash:
@@ -159,10 +160,13 @@ class PdfBuilder(Builder):
         result = load_typeset(cache, key)
         if result is None:
             with tempfile.TemporaryDirectory() as root:
-                write_pictures(deck, Path(root))  # named by their content in the source: its key covers them
+                # Named by their content in the source: its key covers them.
+                write_pictures(deck, Path(root), stand_ins=format == "pdf")
                 compiler = typst_compiler(source, Path(root), fonts.paths)
                 output, warnings = compile_document(compiler, format, self.options.epoch)
                 found = overflows(compiler) if format == "pdf" else []
+            if format == "pdf":
+                output = embed_pictures(output, deck)
             result = chunks.ChunkResult(output, tuple(found), tuple(warnings))
             store_typeset(cache, key, result)
         return result
