@@ -18,6 +18,7 @@ import yaml
 
 from .errors import Position, ProblemLog, display_path, os_error_text
 from .yaml_errors import describe_yaml_error
+from .yaml_lines import read_lines
 from .yaml_tree import DuplicateKey, YamlList, YamlMap, YamlText, YamlValue, TreeBuilder
 
 try:  # libyaml is several times faster and keeps the same marks
@@ -54,6 +55,9 @@ def load_yaml_file(path: Path, log: ProblemLog) -> LoadedFile:
     if text is None:
         return loaded
     if _bad_characters(text, loaded.display, log):
+        return loaded
+    loaded.root = read_lines(loaded.display, text)  # the common subset of YAML, fast
+    if loaded.root is not None:
         return loaded
     builder = TreeBuilder(loaded.display, text, log)
     try:

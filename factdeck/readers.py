@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import replace
 from typing import Callable, Iterable
 
 from .errors import Position, ProblemLog
@@ -217,8 +216,8 @@ def text_position(lines: list[str], value: YamlText, offset: int) -> Position | 
     written = lines[value.position.line - 1][value.position.column - 1:]
     offset += len(value.text) - len(value.text.lstrip())
     if written.startswith(value.text):
-        return replace(value.position, column=value.position.column + offset)
+        return value.position._replace(column=value.position.column + offset)
     quote = written[:1]
     if quote in ("'", '"') and written[1:].startswith(value.text + quote):
-        return replace(value.position, column=value.position.column + 1 + offset)
+        return value.position._replace(column=value.position.column + 1 + offset)
     return None

@@ -31,7 +31,7 @@ MAX_DEPTH = 32  # a card file needs 5 levels; deeper is a mistake or an attack
 # bounds time and memory for a dense file like "[a,a,a,...]" (some 25 MB).
 MAX_VALUES = 100_000
 _COMMENT = re.compile(r"[ \t]*#")
-_NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
+NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})  # a plain text YAML reads as no value
 # Explicit tags that only say "this is text": harmless, so allowed.
 _TEXT_TAGS = frozenset({"!", "tag:yaml.org,2002:str"})
 
@@ -163,7 +163,7 @@ class TreeBuilder:
                     end = event.end_mark.index  # marks count characters, as str indexes do
                     comment = self._trailing_comment(event.end_mark) \
                         if written and text[end:end + 1] in " \t#" else None
-                    value = YamlText(written, position, event.tag is None and written in _NULL_WORDS,
+                    value = YamlText(written, position, event.tag is None and written in NULL_WORDS,
                                      False, comment)
             elif kind is MappingEndEvent or kind is SequenceEndEvent:
                 value = stack.pop().close()
