@@ -14,17 +14,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from .errors import Position, ProblemLog, display_path, os_error_text
-from .yaml_errors import describe_yaml_error
 from .yaml_lines import read_lines
 from .yaml_tree import DuplicateKey, YamlList, YamlMap, YamlText, YamlValue, TreeBuilder
-
-try:  # libyaml is several times faster and keeps the same marks
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 __all__ = ["DuplicateKey", "LoadedFile", "YamlList", "YamlMap", "YamlText", "YamlValue", "load_yaml_file"]
 
@@ -56,23 +48,35 @@ def load_yaml_file(path: Path, log: ProblemLog) -> LoadedFile:
         return loaded
     if _bad_characters(text, loaded.display, log):
         return loaded
-    loaded.root = read_lines(loaded.display, text)  # the common subset of YAML, fast
-    if loaded.root is not None:
-        return loaded
-    builder = TreeBuilder(loaded.display, text, log)
-    try:
-        root = builder.build(iter(_Loader(text).get_event, None))
-    except yaml.MarkedYAMLError as exc:
-        log.error(*describe_yaml_error(exc, text.split("\n"), loaded.display))
-        return loaded
-    except yaml.YAMLError as exc:  # pragma: no cover - the checks above catch what is unmarked
-        log.error(Position(loaded.display), f"YAML error: {exc}")
-        return loaded
-    if builder.documents == 0:
-        log.error(Position(loaded.display, 1), "file is empty (only comments): "
-                                               "add its cards, or delete the file")
-    loaded.root = root
+    # The common subset of YAML, read fast; any other file, and every mistake, is PyYAML's.
+    loaded.root = read_lines(loaded.display, text)
+    if loaded.root is None:
+        loaded.root = parse_yaml(text, loaded.display, log)
     return loaded
+
+
+def parse_yaml(text: str, display: str, log: ProblemLog) -> YamlValue | None:
+    """The tree of any YAML text by PyYAML's events, or None after logging what is wrong."""
+    import yaml  # here: a deck whose files are all in the common subset never needs it
+
+    from .yaml_errors import describe_yaml_error
+
+    try:  # libyaml is several times faster and keeps the same marks
+        loader = yaml.CSafeLoader
+    except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+        loader = yaml.SafeLoader  # type: ignore[misc]
+    builder = TreeBuilder(display, text, log)
+    try:
+        root = builder.build(iter(loader(text).get_event, None))
+    except yaml.MarkedYAMLError as exc:
+        log.error(*describe_yaml_error(exc, text.split("\n"), display))
+        return None
+    except yaml.YAMLError as exc:  # pragma: no cover - the checks above catch what is unmarked
+        log.error(Position(display), f"YAML error: {exc}")
+        return None
+    if builder.documents == 0:
+        log.error(Position(display, 1), "file is empty (only comments): add its cards, or delete the file")
+    return root
 
 
 def _read_text(path: Path, display: str, log: ProblemLog) -> str | None:

@@ -17,7 +17,6 @@ from .builders import BuildOptions, default_formats, load_builder, write_all
 from .builders.printing.options import PrintOptions
 from .cache import Cache, cache_for
 from .checked_cards import checked_key, load_checked, store_checked
-from .epoch import build_epoch
 from .errors import (A_FOLDER, NOT_FOUND, FactdeckError, Position, Problem, ProblemLog, Severity, UsageError,
                      display_path, file_problem, os_error_text)
 from .lint import lint_cards
@@ -214,6 +213,7 @@ def write_outputs(deck: Deck, log: ProblemLog, request: BuildRequest, progress: 
     All outputs or none: raises :class:`FactdeckError` (nothing replaced) when a
     template or a builder fails, or under ``strict`` when a builder warned.
     """
+    from .epoch import build_epoch  # ``--check`` starts without it (and subprocess)
     from .templating import make_environment, template_errors  # ``--check`` starts without Jinja
 
     templates = request.template_folder

@@ -9,7 +9,6 @@ one mistake gives one message.
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Callable, Iterable
 
@@ -52,6 +51,8 @@ def describe(value: YamlValue | None) -> str:
 
 def closest(word: str, choices: Iterable[str]) -> str | None:
     """The choice that ``word`` is most likely a misspelling of, if any."""
+    import difflib  # only for a misspelling: a clean deck never needs it
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return close[0] if close else None
 

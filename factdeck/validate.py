@@ -10,7 +10,6 @@ import re
 from pathlib import Path
 
 from . import saved_texts
-from .card_markup import check_card_markup
 from .card_media import CARD_MEDIA_FIELDS, read_card_media
 from .errors import Position, ProblemLog
 from .load import LoadedFile, YamlList, YamlMap, YamlText, YamlValue
@@ -308,9 +307,15 @@ class Validator(FieldReader):
             value = raw.get(name)
             where = text_position(self.lines(), value, offset) if isinstance(value, YamlText) else None
             self.log.error(where or card.where(name), f"'{name}': {message}", label)
-        if problems or self.markup and not check_card_markup(card, self.log):
+        if problems or self.markup and not self.markup_checked(card):
             return None
         return card
+
+    def markup_checked(self, card: Card) -> bool:
+        """Whether the card's markup is valid (problems logged); imported only for a deck with markup."""
+        from .card_markup import check_card_markup
+
+        return check_card_markup(card, self.log)
 
     def lines(self) -> list[str]:
         """The current card file's lines, as the loader read them ([] if it cannot be read again)."""

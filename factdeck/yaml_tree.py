@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, NamedTuple, Union
-
-import yaml
-from yaml.events import (AliasEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent,
-                         ScalarEvent, SequenceEndEvent, SequenceStartEvent)
+from typing import TYPE_CHECKING, Iterable, NamedTuple, Union
 
 from .errors import Position, ProblemLog
+
+if TYPE_CHECKING:  # PyYAML is imported when a file needs it (see yaml_lines.py): most never do
+    import yaml
 
 MAX_DEPTH = 32  # a card file needs 5 levels; deeper is a mistake or an attack
 # A card is about ten values, so a real file stays far below this; the cap
@@ -139,6 +138,9 @@ class TreeBuilder:
         # here rather than in helpers (a call per value costs more than the rest of its
         # work), events are told apart by identity, most frequent first, and a plain key
         # is kept as its text and position: it never becomes a YamlText.
+        from yaml.events import (AliasEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent,
+                                 ScalarEvent, SequenceEndEvent, SequenceStartEvent)
+
         file, text = self.file, self.text
         stack: list[_OpenList | _OpenMap] = []
         top: _OpenList | _OpenMap | None = None

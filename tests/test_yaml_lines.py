@@ -28,7 +28,7 @@ def full_tree(text: str) -> tuple[YamlValue | None, ProblemLog] | None:
     log = ProblemLog()
     builder = TreeBuilder("cards/x.yaml", text, log)
     try:
-        root = builder.build(iter(load._Loader(text).get_event, None))
+        root = builder.build(iter(yaml.CSafeLoader(text).get_event, None))
     except yaml.YAMLError:
         return None
     return (root, log) if builder.documents else None
