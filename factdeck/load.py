@@ -26,9 +26,10 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_CHARACTER_PROBLEMS = 10
 _BOMS = {b"\xff\xfe\x00\x00": "UTF-32", b"\x00\x00\xfe\xff": "UTF-32", b"\xff\xfe": "UTF-16",
          b"\xfe\xff": "UTF-16"}
-# What YAML accepts in a file, minus the line breaks only YAML knows (NEL,
-# U+2028, U+2029: editors show them on one line, YAML starts a new one).
-_NOT_ALLOWED = re.compile("[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Outside what YAML accepts in a file, and the line breaks only YAML knows (NEL,
+# U+2028, U+2029: editors show them on one line, YAML starts a new one). Written
+# as the few ranges refused rather than the many allowed, which took 3 ms to compile.
+_NOT_ALLOWED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 _CHARACTER_NAMES = {"\x00": "NUL", "\x85": "NEXT LINE", "\u2028": "LINE SEPARATOR",
                     "\u2029": "PARAGRAPH SEPARATOR", "\ufffe": "a noncharacter", "\uffff": "a noncharacter"}
 

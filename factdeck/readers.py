@@ -134,7 +134,8 @@ class FieldReader:
                                            f"{MAX_TEXT_CHARACTERS:,}-character limit for one text; shorten it "
                                            "or split the card", card_id)
             return ""
-        bad = CONTROL_CHARACTER.search(stripped)
+        # Printable text holds no control character (most texts: a quicker test than the search).
+        bad = None if stripped.isprintable() else CONTROL_CHARACTER.search(stripped)
         if bad is not None:
             self.log.error(value.position, f"'{what}' contains the invisible control character "
                                            f"U+{ord(bad.group()):04X}: remove it", card_id)
@@ -159,7 +160,7 @@ class FieldReader:
                 self.log.error(item.position, f"'{what}': expected text in each entry, got {describe(item)}",
                                card_id)
                 continue
-            if CONTROL_CHARACTER.search(item.text):
+            if not item.text.isprintable() and CONTROL_CHARACTER.search(item.text):
                 self.log.error(item.position, f"'{what}': {quoted(item.text)} contains an invisible control "
                                               "character: remove it", card_id)
                 continue
