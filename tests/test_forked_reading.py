@@ -21,12 +21,12 @@ def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     started: list[int] = []
     start = forked_reading._start
 
-    def counted(paths: list[Path], read_file: forked_reading.ReadFile, log) -> tuple[int, int] | None:
+    def counted(paths: list[Path], read_file: forked_reading.ReadFile, log):
         started.append(len(paths))
         return start(paths, read_file, log)
 
     monkeypatch.setattr(forked_reading, "MIN_FORKED_BYTES", 0)
-    monkeypatch.setattr(forked_reading, "_core_free", lambda: True)  # however busy the machine running the tests
+    monkeypatch.setattr(forked_reading, "may_fork", lambda: True)  # however busy the machine running the tests
     monkeypatch.setattr(forked_reading, "_start", counted)
     return started
 
@@ -74,3 +74,32 @@ def test_a_root_of_many_problems_reads_the_same(tmp_path, monkeypatch, forks) ->
                 shutil.copy(path, cards / f"{name}-{path.name}")
     forked, single = read_both_ways(cards, monkeypatch, forks)
     assert forked == single
+
+
+def test_an_apkg_made_on_two_cores_is_the_one_made_on_one(tmp_path, monkeypatch) -> None:
+    from factdeck import forked
+    from factdeck.builders import anki
+    from factdeck.pipeline import BuildRequest, build
+
+    made: list[int] = []
+    start = forked.ForkedWork.start
+
+    def counted(work):
+        made.append(1)
+        return start(work)
+
+    cards = tmp_path / "cards"
+    shutil.copytree(REPO / "cards", cards)  # the build may update the lock beside the cards
+
+    def package(fork: bool) -> bytes:
+        monkeypatch.setattr(forked, "may_fork", lambda: fork)
+        out = tmp_path / f"out-{fork}"
+        result = build(BuildRequest(cards, out=out, formats=("apkg",), epoch=1700000000, cache=False))
+        assert result.exit_code == 0
+        return (out / "stalins-ussr.apkg").read_bytes()
+
+    monkeypatch.setattr(anki, "MIN_FORKED_NOTES", 0)
+    monkeypatch.setattr(forked.ForkedWork, "start", counted)
+    two = package(True)
+    assert made
+    assert two == package(False)
