@@ -10,7 +10,6 @@ build makes never depends on whether it forked.
 from __future__ import annotations
 
 import os
-import pickle
 import signal
 import sys
 import threading
@@ -62,6 +61,8 @@ class ForkedWork(Generic[Result]):
         if pid == 0:  # the process: work, send, leave without running anything of the parent's
             code = 1
             try:
+                import pickle
+
                 os.close(readable)
                 _leave_stopping_to_the_build()
                 result = work()
@@ -75,6 +76,8 @@ class ForkedWork(Generic[Result]):
 
     def result(self) -> Result | None:
         """What ``work`` returned, once the process has ended; None if it failed."""
+        import pickle  # here: a build that never forks never needs it
+
         with os.fdopen(self.pipe, "rb") as pipe:
             data = pipe.read()
         _, status = os.waitpid(self.pid, 0)
