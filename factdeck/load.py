@@ -5,7 +5,9 @@ The loader knows nothing of cards: it turns each file into a tree of
 :mod:`factdeck.yaml_tree`), every one carrying its :class:`Position`. Before
 YAML sees a file it must be a UTF-8 text file of a sane size without
 invisible control characters, so every later line and column is the one the
-author's editor shows.
+author's editor shows. A file in the common subset of YAML that card files are
+written in is then read line by line (:mod:`factdeck.yaml_lines`); any other,
+and every mistake, by PyYAML's events.
 """
 
 from __future__ import annotations
