@@ -12,8 +12,8 @@ libyaml's own composer (``yaml.compose`` with ``CSafeLoader``) is no faster a
 start: PyYAML still makes each node a Python object and calls back into Python
 for it three times, so turning its nodes into this tree costs more than
 consuming the events. Most card files never get here: :mod:`factdeck.yaml_lines`
-makes the same tree from the lines of a file in YAML's common subset, several
-times faster, and leaves every other file (and every mistake) to this builder.
+makes the same tree from the lines of a file in YAML's common subset, in about
+half the instructions, and leaves every other file (and every mistake) to this builder.
 """
 
 from __future__ import annotations
