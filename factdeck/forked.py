@@ -25,8 +25,7 @@ def may_fork() -> bool:
     """Whether forking can help: a second core, by the last minute's load idle, and no other thread.
 
     On a machine whose cores are all busy the process only takes turns with
-    the build, and pickling its work back makes the whole slower (measured:
-    at a load of 5 on 2 cores, a 10k --check took 0.83 s forked, 0.66 s not).
+    the build, and pickling its work back makes the whole slower (bench/HISTORY.md).
     A fork copies no other thread, so a lock one of them holds would stay held.
     """
     if not hasattr(os, "fork") or threading.active_count() > 1:

@@ -18,8 +18,8 @@ from .errors import Problem, ProblemLog, Severity
 from .forked import ForkedWork, may_fork, while_forked
 from .model import Card
 
-# Below this many bytes of card files (some 2,500 cards), starting a process and pickling
-# its cards back costs about what it saves.
+# Below this many bytes of card files, starting a process and pickling its cards back
+# costs about what it saves.
 MIN_FORKED_BYTES = 768 * 1024
 # The process's share of the bytes: it also pickles its cards, which the parent then unpickles.
 FORKED_SHARE = 0.45

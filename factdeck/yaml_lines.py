@@ -4,11 +4,11 @@ Almost every card file is block mappings and lists of plain keys, with values
 that are plain or quoted text on one line, ``>-``/``|`` blocks of even
 indentation, or ``[flow, lists]`` of plain words. That subset is read here
 with one regular expression match a line, instead of PyYAML's event objects
-(an event and two marks a value) and the tree builder's work on each: about
-half the instructions (176 M against 346 M for the 1k benchmark deck). Anything outside the subset, from a tab or an anchor to a
-repeated key, a multi-line plain text or a syntax error, makes :func:`read_lines`
-give up (return None) so the file is read by the full parser, which reports
-what is wrong where it stands. Given the same file, both make the same tree
+(an event and two marks a value) and the tree builder's work on each, in
+about half the instructions. Anything outside the subset, from a tab or an
+anchor to a repeated key, a multi-line plain text or a syntax error, makes
+:func:`read_lines` give up (return None) so the file is read by the full
+parser, which reports what is wrong where it stands. Given the same file, both make the same tree
 (same texts, positions and comments); tests/test_yaml_lines.py compares them.
 """
 
