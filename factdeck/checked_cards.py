@@ -13,6 +13,7 @@ are kept by key and taken from this build's sources, which the key fixes.
 from __future__ import annotations
 
 from dataclasses import fields
+from functools import cache
 from typing import Any
 
 from .cache import Cache, key_of
@@ -85,10 +86,24 @@ def _card(raw: dict[str, Any], sources: dict[str, Source]) -> Card:
             raw[name] = tuple(value)
     raw["sources"] = tuple(sources[key] for key in raw["sources"])
     raw["position"] = _position(raw["position"])
-    raw["field_positions"] = {name: Position(*where) for name, where in raw["field_positions"].items()}
+    raw["field_positions"] = {name: _make(Position, where) for name, where in raw["field_positions"].items()}
     if "media" in raw:
         raw["media"] = NO_MEDIA
-    return kind(**raw)
+    if raw.keys() != _field_names(kind):  # pragma: no cover - what _raw writes has every field
+        raise KeyError("not every field kept")
+    # Restored as pickle restores an object, its fields set at once: the entry holds every field of
+    # a card that was checked when it was kept, and a frozen dataclass's __init__ sets them one by one.
+    card = object.__new__(kind)
+    card.__dict__.update(raw)
+    return card
+
+
+_make = tuple.__new__  # a named tuple from the list JSON keeps it as, without its Python-level __new__
+
+
+@cache
+def _field_names(kind: type[Card]) -> frozenset[str]:
+    return frozenset(spec.name for spec in fields(kind))
 
 
 def _raw_position(position: Position) -> list[str | int]:

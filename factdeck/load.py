@@ -5,7 +5,9 @@ The loader knows nothing of cards: it turns each file into a tree of
 :mod:`factdeck.yaml_tree`), every one carrying its :class:`Position`. Before
 YAML sees a file it must be a UTF-8 text file of a sane size without
 invisible control characters, so every later line and column is the one the
-author's editor shows.
+author's editor shows. A file in the common subset of YAML that card files are
+written in is then read line by line (:mod:`factdeck.yaml_lines`); any other,
+and every mistake, by PyYAML's events.
 """
 
 from __future__ import annotations
@@ -14,16 +16,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from .errors import Position, ProblemLog, display_path, os_error_text
-from .yaml_errors import describe_yaml_error
+from .yaml_lines import read_lines
 from .yaml_tree import DuplicateKey, YamlList, YamlMap, YamlText, YamlValue, TreeBuilder
-
-try:  # libyaml is several times faster and keeps the same marks
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 __all__ = ["DuplicateKey", "LoadedFile", "YamlList", "YamlMap", "YamlText", "YamlValue", "load_yaml_file"]
 
@@ -33,9 +28,10 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_CHARACTER_PROBLEMS = 10
 _BOMS = {b"\xff\xfe\x00\x00": "UTF-32", b"\x00\x00\xfe\xff": "UTF-32", b"\xff\xfe": "UTF-16",
          b"\xfe\xff": "UTF-16"}
-# What YAML accepts in a file, minus the line breaks only YAML knows (NEL,
-# U+2028, U+2029: editors show them on one line, YAML starts a new one).
-_NOT_ALLOWED = re.compile("[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Outside what YAML accepts in a file, and the line breaks only YAML knows (NEL,
+# U+2028, U+2029: editors show them on one line, YAML starts a new one). Written
+# as the few ranges refused: the many allowed took Python's regex compiler ten times as long.
+_NOT_ALLOWED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 _CHARACTER_NAMES = {"\x00": "NUL", "\x85": "NEXT LINE", "\u2028": "LINE SEPARATOR",
                     "\u2029": "PARAGRAPH SEPARATOR", "\ufffe": "a noncharacter", "\uffff": "a noncharacter"}
 
@@ -55,20 +51,35 @@ def load_yaml_file(path: Path, log: ProblemLog) -> LoadedFile:
         return loaded
     if _bad_characters(text, loaded.display, log):
         return loaded
-    builder = TreeBuilder(loaded.display, text, log)
-    try:
-        root = builder.build(iter(_Loader(text).get_event, None))
-    except yaml.MarkedYAMLError as exc:
-        log.error(*describe_yaml_error(exc, text.split("\n"), loaded.display))
-        return loaded
-    except yaml.YAMLError as exc:  # pragma: no cover - the checks above catch what is unmarked
-        log.error(Position(loaded.display), f"YAML error: {exc}")
-        return loaded
-    if builder.documents == 0:
-        log.error(Position(loaded.display, 1), "file is empty (only comments): "
-                                               "add its cards, or delete the file")
-    loaded.root = root
+    # The common subset of YAML, read fast; any other file, and every mistake, is PyYAML's.
+    loaded.root = read_lines(loaded.display, text)
+    if loaded.root is None:
+        loaded.root = parse_yaml(text, loaded.display, log)
     return loaded
+
+
+def parse_yaml(text: str, display: str, log: ProblemLog) -> YamlValue | None:
+    """The tree of any YAML text by PyYAML's events, or None after logging what is wrong."""
+    import yaml  # here: a deck whose files are all in the common subset never needs it
+
+    from .yaml_errors import describe_yaml_error
+
+    try:  # libyaml is several times faster and keeps the same marks
+        loader = yaml.CSafeLoader
+    except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+        loader = yaml.SafeLoader  # type: ignore[misc]
+    builder = TreeBuilder(display, text, log)
+    try:
+        root = builder.build(iter(loader(text).get_event, None))
+    except yaml.MarkedYAMLError as exc:
+        log.error(*describe_yaml_error(exc, text.split("\n"), display))
+        return None
+    except yaml.YAMLError as exc:  # pragma: no cover - the checks above catch what is unmarked
+        log.error(Position(display), f"YAML error: {exc}")
+        return None
+    if builder.documents == 0:
+        log.error(Position(display, 1), "file is empty (only comments): add its cards, or delete the file")
+    return root
 
 
 def _read_text(path: Path, display: str, log: ProblemLog) -> str | None:

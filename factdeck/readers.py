@@ -9,9 +9,7 @@ one mistake gives one message.
 
 from __future__ import annotations
 
-import difflib
 import re
-from dataclasses import replace
 from typing import Callable, Iterable
 
 from .errors import Position, ProblemLog
@@ -53,6 +51,8 @@ def describe(value: YamlValue | None) -> str:
 
 def closest(word: str, choices: Iterable[str]) -> str | None:
     """The choice that ``word`` is most likely a misspelling of, if any."""
+    import difflib  # only for a misspelling: a clean deck never needs it
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return close[0] if close else None
 
@@ -134,7 +134,8 @@ class FieldReader:
                                            f"{MAX_TEXT_CHARACTERS:,}-character limit for one text; shorten it "
                                            "or split the card", card_id)
             return ""
-        bad = CONTROL_CHARACTER.search(stripped)
+        # Printable text holds no control character (most texts: a quicker test than the search).
+        bad = None if stripped.isprintable() else CONTROL_CHARACTER.search(stripped)
         if bad is not None:
             self.log.error(value.position, f"'{what}' contains the invisible control character "
                                            f"U+{ord(bad.group()):04X}: remove it", card_id)
@@ -159,7 +160,7 @@ class FieldReader:
                 self.log.error(item.position, f"'{what}': expected text in each entry, got {describe(item)}",
                                card_id)
                 continue
-            if CONTROL_CHARACTER.search(item.text):
+            if not item.text.isprintable() and CONTROL_CHARACTER.search(item.text):
                 self.log.error(item.position, f"'{what}': {quoted(item.text)} contains an invisible control "
                                               "character: remove it", card_id)
                 continue
@@ -217,8 +218,8 @@ def text_position(lines: list[str], value: YamlText, offset: int) -> Position | 
     written = lines[value.position.line - 1][value.position.column - 1:]
     offset += len(value.text) - len(value.text.lstrip())
     if written.startswith(value.text):
-        return replace(value.position, column=value.position.column + offset)
+        return value.position._replace(column=value.position.column + offset)
     quote = written[:1]
     if quote in ("'", '"') and written[1:].startswith(value.text + quote):
-        return replace(value.position, column=value.position.column + 1 + offset)
+        return value.position._replace(column=value.position.column + 1 + offset)
     return None

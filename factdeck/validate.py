@@ -7,11 +7,12 @@ and validation carries on, so one run lists every mistake in the deck.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from . import saved_texts
-from .card_markup import check_card_markup
-from .card_media import CARD_MEDIA_FIELDS, read_card_media
+from .card_media import CARD_MEDIA_FIELDS, NO_MEDIA, read_card_media
 from .errors import Position, ProblemLog
 from .load import LoadedFile, YamlList, YamlMap, YamlText, YamlValue
 from .model import (CARD_FILE_FIELDS, CARD_KINDS, COMMON_FIELDS, FONTS_FOLDER, ID_PATTERN, LANGUAGE_PATTERN,
@@ -266,8 +267,9 @@ class Validator(FieldReader):
                 self.log.error(raw.position, f"card: expected a mapping of fields starting with 'id:', "
                                              f"got {describe(raw)}")
             return None
+        entries = raw.entries
         card_id, label = self.card_id(raw)
-        kind_value = raw.get("kind")
+        kind_value = entries.get("kind")
         if kind_value is None:
             self.log.error(raw.position, f"missing field 'kind' (one of: {', '.join(CARD_KINDS)})", label)
         kind_name = self.text(kind_value, "kind", label, required_at=raw.position) \
@@ -280,37 +282,51 @@ class Validator(FieldReader):
                                f"unknown kind {quoted(kind_name)}{suggest(kind_name, tuple(CARD_KINDS))}; "
                                f"expected one of: {', '.join(CARD_KINDS)}", label)
             return None
-        own = kind.field_names()
-        taken_for = self.record(raw, card_fields(kind), f"a {kind_name} card", label,
-                                lambda key: _other_kind_hint(key, kind_name))
+        facts = kind_facts(kind)
+        if raw.duplicates or not entries.keys() <= facts.allowed:
+            taken_for = self.record(raw, facts.fields, facts.what, label,
+                                    lambda key: _other_kind_hint(key, kind_name))
+        else:  # every key known, none repeated: nothing to say (the common case, checked at once)
+            taken_for = set()
         texts = {}
-        for name in kind.field_names(required=True):
+        text = self.text
+        for name in facts.required:
             # An unknown field already said "did you mean 'definition'?": no second message.
             required = None if name in taken_for else raw.position
-            texts[name] = self.text(raw.get(name), name, label, required_at=required)
-        texts.update({name: self.text(raw.get(name), name, label) for name in kind.field_names(required=False)})
-        note = self.text(raw.get("note"), "note", label)
-        media = read_card_media(self, self.media, raw, label)
-        language = self.language(raw.get("language"), label)
-        reverse = self.flag(raw.get(REVERSE_FIELD), REVERSE_FIELD, label, file_reverse) if kind.reversible() else True
-        self.trailing_comments(raw, own + ("note",), label)
+            texts[name] = text(entries.get(name), name, label, required_at=required)
+        for name in facts.optional:
+            texts[name] = text(entries.get(name), name, label)
+        note = text(entries.get("note"), "note", label)
+        # A card without media fields has none: their reader is not asked four times for nothing.
+        media = NO_MEDIA if entries.keys().isdisjoint(CARD_MEDIA_FIELDS) else \
+            read_card_media(self, self.media, raw, label)
+        language = self.language(entries.get("language"), label)
+        reverse = self.flag(entries.get(REVERSE_FIELD), REVERSE_FIELD, label, file_reverse) \
+            if facts.reversible else True
+        self.trailing_comments(raw, facts.commented, label)
         cited = self.cited_sources(raw, sources, label)
-        tags = self.kind_tags(file_tags + self.tags(raw.get("tags"), label), kind_name, label)
+        tags = self.kind_tags(file_tags + self.tags(entries.get("tags"), label), kind_name, label)
         if self.type_ids is not None:
-            self.type_ids.need(kind_name, raw.get("kind").position)  # type: ignore[union-attr]
-        if not card_id or any(not texts[name] for name in kind.field_names(required=True)) or media is None:
+            self.type_ids.need(kind_name, kind_value.position)  # type: ignore[union-attr]
+        if not card_id or media is None or not all(texts[name] for name in facts.required):
             return None
         card = kind(id=card_id, deck=deck, sources=tuple(cited), position=raw.position,
                     tags=tags, note=note, language=language, reverse=reverse, media=media, **texts,
-                    field_positions={name: value.position for name, value in raw.entries.items()})
+                    field_positions={name: value.position for name, value in entries.items()})
         problems = card.field_problems()
         for name, offset, message in problems:
             value = raw.get(name)
             where = text_position(self.lines(), value, offset) if isinstance(value, YamlText) else None
             self.log.error(where or card.where(name), f"'{name}': {message}", label)
-        if problems or self.markup and not check_card_markup(card, self.log):
+        if problems or self.markup and not self.markup_checked(card):
             return None
         return card
+
+    def markup_checked(self, card: Card) -> bool:
+        """Whether the card's markup is valid (problems logged); imported only for a deck with markup."""
+        from .card_markup import check_card_markup
+
+        return check_card_markup(card, self.log)
 
     def lines(self) -> list[str]:
         """The current card file's lines, as the loader read them ([] if it cannot be read again)."""
@@ -364,6 +380,26 @@ class Validator(FieldReader):
 def card_fields(kind: type[Card]) -> tuple[str, ...]:
     """Every field a card of this kind may have."""
     return COMMON_FIELDS + CARD_MEDIA_FIELDS + kind.field_names() + ((REVERSE_FIELD,) if kind.reversible() else ())
+
+
+@dataclass(frozen=True)
+class KindFacts:
+    """What validating a card of one kind asks of its class, worked out once rather than per card."""
+
+    fields: tuple[str, ...]     # every field its cards may have, in the order suggestions try them
+    allowed: frozenset[str]     # the same, to check a card's keys at once
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    commented: tuple[str, ...]  # the texts a trailing ' #' may cut short
+    reversible: bool
+    what: str                   # "a term card", as messages name it
+
+
+@cache
+def kind_facts(kind: type[Card]) -> KindFacts:
+    fields = card_fields(kind)
+    return KindFacts(fields, frozenset(fields), kind.field_names(required=True), kind.field_names(required=False),
+                     kind.field_names() + ("note",), kind.reversible(), f"a {kind.KIND} card")
 
 
 def _other_kind_hint(key: str, kind_name: str) -> str:

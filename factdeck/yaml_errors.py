@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Optional
-
-import yaml
+from typing import TYPE_CHECKING, Callable, Optional
 
 from .errors import Position
+
+if TYPE_CHECKING:
+    import yaml
 
 # "key: value" or "- value" or "- key: value": where the text of a line starts.
 _VALUE = re.compile(r"^(?P<lead>\s*(?:-\s+)*(?:[^\s\"'#:][^:#]*:\s+)?)(?P<value>\S.*)?$")

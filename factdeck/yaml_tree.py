@@ -11,27 +11,28 @@ Aliases are never expanded, so a billion-laughs file costs what its bytes cost.
 libyaml's own composer (``yaml.compose`` with ``CSafeLoader``) is no faster a
 start: PyYAML still makes each node a Python object and calls back into Python
 for it three times, so turning its nodes into this tree costs more than
-consuming the events.
+consuming the events. Most card files never get here: :mod:`factdeck.yaml_lines`
+makes the same tree from the lines of a file in YAML's common subset, in about
+half the instructions, and leaves every other file (and every mistake) to this builder.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, NamedTuple, Union
-
-import yaml
-from yaml.events import (AliasEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent,
-                         ScalarEvent, SequenceEndEvent, SequenceStartEvent)
+from typing import TYPE_CHECKING, Iterable, NamedTuple, Union
 
 from .errors import Position, ProblemLog
+
+if TYPE_CHECKING:  # PyYAML is imported when a file needs it (see yaml_lines.py): most never do
+    import yaml
 
 MAX_DEPTH = 32  # a card file needs 5 levels; deeper is a mistake or an attack
 # A card is about ten values, so a real file stays far below this; the cap
 # bounds time and memory for a dense file like "[a,a,a,...]" (some 25 MB).
 MAX_VALUES = 100_000
 _COMMENT = re.compile(r"[ \t]*#")
-_NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
+NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})  # a plain text YAML reads as no value
 # Explicit tags that only say "this is text": harmless, so allowed.
 _TEXT_TAGS = frozenset({"!", "tag:yaml.org,2002:str"})
 
@@ -139,6 +140,9 @@ class TreeBuilder:
         # here rather than in helpers (a call per value costs more than the rest of its
         # work), events are told apart by identity, most frequent first, and a plain key
         # is kept as its text and position: it never becomes a YamlText.
+        from yaml.events import (AliasEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent,
+                                 ScalarEvent, SequenceEndEvent, SequenceStartEvent)
+
         file, text = self.file, self.text
         stack: list[_OpenList | _OpenMap] = []
         top: _OpenList | _OpenMap | None = None
@@ -163,7 +167,7 @@ class TreeBuilder:
                     end = event.end_mark.index  # marks count characters, as str indexes do
                     comment = self._trailing_comment(event.end_mark) \
                         if written and text[end:end + 1] in " \t#" else None
-                    value = YamlText(written, position, event.tag is None and written in _NULL_WORDS,
+                    value = YamlText(written, position, event.tag is None and written in NULL_WORDS,
                                      False, comment)
             elif kind is MappingEndEvent or kind is SequenceEndEvent:
                 value = stack.pop().close()

@@ -60,10 +60,13 @@ class Restamped:
     newly_removed: tuple[str, ...]  # card ids in the previous lock that the deck no longer has
 
 
+# One encoder for every note: json.dumps with options makes a new one each call.
+_CANONICAL_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def digest(content: object) -> str:
     """A short, stable digest of JSON-able content (64 bits: plenty to tell versions of one note apart)."""
-    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return hashlib.sha256(_CANONICAL_JSON.encode(content).encode()).hexdigest()[:16]
 
 
 def restamp(previous: Lock, notes: Mapping[str, str], note_types: Mapping[str, str], epoch: int) -> Restamped:
