@@ -33,7 +33,7 @@ from .compiler import (PREVIEW_PPI, TEMPLATE, TypstFailure, compile_document, ov
 from .coverage import check_coverage, has_right_to_left_text, text_direction
 from .fonts import FontSet, font_set, typst_language
 from .fitting import Probe, TextExtents, probe_for
-from .kept import (ReadCards, fonts_fingerprint, inputs_key, joined_key, load_typeset, probe_key, store_typeset,
+from .kept import (ReadCards, fonts_fingerprint, inputs_key, load_typeset, probe_key, store_typeset,
                    templates_fingerprint, typeset_key)
 from .layout import Layout, plan
 from .pictures import write_pictures
@@ -132,17 +132,15 @@ class PdfBuilder(Builder):
                     kept[done] = result
                 yield kept[index]  # type: ignore[misc]
 
-        pdf = cache.get(joined_key(keys)) if all(kept) else None  # nothing changed: nothing to join
-        if pdf is None:  # pictures are named by their content in the source: its key covers them
-            with tempfile.TemporaryDirectory() as folder, \
-                    closing(chunks.compile_in_workers(missing(), epoch, fonts.paths,
-                                                      write_pictures(deck, Path(folder)))) as compiled:
-                try:  # joined as they come: the chunks before a missing one while it is typeset
-                    pdf = chunks.join(result.pdf for result in in_order(compiled))
-                except chunks.WorkerCrash:
-                    raise template_problem("Typst stopped without finishing the print layout (out of memory?); "
-                                            "try again with fewer cards or more memory") from None
-            cache.put(joined_key(keys), pdf)
+        # Pictures are named by their content in the source: its key covers them.
+        with tempfile.TemporaryDirectory() as folder, \
+                closing(chunks.compile_in_workers(missing(), epoch, fonts.paths,
+                                                  write_pictures(deck, Path(folder)))) as compiled:
+            try:  # joined as they come: the chunks before a missing one while it is typeset
+                pdf = chunks.join(result.pdf for result in in_order(compiled))
+            except chunks.WorkerCrash:
+                raise template_problem("Typst stopped without finishing the print layout (out of memory?); "
+                                        "try again with fewer cards or more memory") from None
         with open_temporary(target) as file:
             file.write(pdf)
         results = [result for result in kept if result is not None]

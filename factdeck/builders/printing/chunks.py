@@ -29,6 +29,7 @@ from pathlib import Path
 
 from ...processes import BUILD_PID, SERVER_PID, die_with_parent, leave_stopping_to_parent, stopping_held
 from .compiler import TypstFailure, overflows, typst_compiler
+from .joining import UnexpectedPdf, join_pdfs
 from .layout import Layout
 from .pictures import link_pictures
 
@@ -202,7 +203,20 @@ _FONT_PATHS: tuple[Path, ...] = ()  # in a worker: the folders of fonts Typst is
 
 
 def join(pdfs: Iterable[bytes]) -> bytes:
-    """The pages of ``pdfs`` in order, as one PDF with the first one's title, dates and identifier."""
+    """The pages of ``pdfs`` in order, as one PDF with the first one's title, dates and identifier.
+
+    Renumbered and copied as Typst wrote them (:mod:`.joining`); a chunk laid out
+    otherwise is joined with pypdf, which reads every object.
+    """
+    pdfs = list(pdfs) if not isinstance(pdfs, list) else pdfs
+    try:
+        return join_pdfs(pdfs)
+    except UnexpectedPdf:
+        return join_parsed(pdfs)
+
+
+def join_parsed(pdfs: Iterable[bytes]) -> bytes:
+    """:func:`join` by pypdf: every chunk parsed into objects, its pages cloned into the first one's document."""
     import pypdf
     from pypdf.generic import NameObject
 

@@ -52,11 +52,6 @@ def typeset_key(source: str, format: str, epoch: int, fonts: str = "") -> str:
     return key_of(FORMAT, (_versions(), format, str(epoch), fonts, source))
 
 
-def joined_key(chunk_keys: list[str]) -> str:
-    """The key of the PDF joined from the chunks of these keys."""
-    return key_of(f"{FORMAT} joined", (_versions(), *chunk_keys))
-
-
 def probe_key(source: str, fonts: str = "") -> str:
     """The key of what the fitting probe of this source measured with ``fonts`` (a fingerprint)."""
     return key_of(f"{FORMAT} probe", (_versions(), fonts, source))
