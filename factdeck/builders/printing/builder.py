@@ -18,6 +18,7 @@ import tempfile
 from collections import deque
 from collections.abc import Iterator
 from contextlib import closing
+from itertools import accumulate
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -100,9 +101,11 @@ class PdfBuilder(Builder):
         # scripts and fonts too.
         scripts = sorted((name, repr(value)) for name, value in self.scripts(deck).items() if not callable(value))
         shared = (templates_fingerprint(self.env), repr(deck.settings), repr(sorted(deck.sources.items())),
-                  probed, str(epoch), str(len(deck.cards)), repr(scripts), fonts_used) \
+                  repr(self.options.print), probed, str(epoch), str(len(deck.cards)), repr(scripts), fonts_used) \
             if cache.folder is not None else ()
-        inputs = [inputs_key(shared, part, deck.cards) if shared else "" for part in parts]
+        first_pages = list(accumulate((len(part.pages) for part in parts), initial=0))
+        inputs = [inputs_key(shared, first, part, deck.cards) if shared else ""
+                  for first, part in zip(first_pages, parts)]
         keys = [cache.get_alias(key) if key else "" for key in inputs]  # each chunk's source's, once known
         kept = [load_typeset(cache, key) if key else None for key in keys]  # each chunk's pages, once typeset
         submitted: deque[int] = deque()  # the chunks the workers are typesetting, in order

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from functools import cache
 from importlib import metadata
 from typing import TYPE_CHECKING, overload
@@ -87,14 +88,19 @@ def templates_fingerprint(env: jinja2.Environment) -> str:
     return digest.hexdigest()
 
 
-def inputs_key(context: tuple[str, ...], part: Layout, cards: Sequence[Card]) -> str:
+def inputs_key(context: tuple[str, ...], first_page: int, part: Layout, cards: Sequence[Card]) -> str:
     """The key of a chunk's rendering by what it was rendered from, for a template that read only its own cards.
 
     ``context`` is what every chunk shares (the templates, the deck's settings and
-    sources, the fitting probe, the epoch); then the chunk's pages and its cards.
+    sources, the print options, the fitting probe, the epoch); then the chunk's
+    place in the deck's layout and its cards. The layout is worked out from the
+    print options and the number of cards alone, so the chunk's pages are known
+    by where they start in it and how many they are (their faces' boxes and crop
+    marks, written out, would be most of what is hashed).
     """
     shown = sorted({face.index for page in part.pages for face in page.faces})
-    return key_of(f"{FORMAT} inputs", (*context, repr(part), *(f"{i}:{cards[i]!r}" for i in shown)))
+    return key_of(f"{FORMAT} inputs", (*context, repr(replace(part, pages=())), str(first_page), str(len(part.pages)),
+                                       *(f"{i}:{cards[i]!r}" for i in shown)))
 
 
 class ReadCards(Sequence["Card"]):
