@@ -59,8 +59,9 @@ class PdfBuilder(Builder):
         progress.stage("pdf: writing the layout")
         layout = self.layout(deck)
         parts = chunks.chunks_of(layout, [sum(map(len, _printed_card_texts(card))) for card in deck.cards])
-        if len(parts) > 1:  # the workers' server starts up while the fonts are checked and the probe runs
-            chunks.start_workers_server()
+        cache = self.options.cache.folder
+        if len(parts) > 1 and (cache is None or not cache.exists()):  # surely needed: it starts up while the
+            chunks.start_workers_server()                                # fonts are checked and the probe runs
         progress.stage("pdf: checking the fonts")
         fonts = self.fonts(deck)
         if check_coverage(deck, fonts, self.options.log) and self.options.strict:
@@ -136,10 +137,9 @@ class PdfBuilder(Builder):
                 yield kept[index]  # type: ignore[misc]
 
         # Pictures are named by their content in the source: its key covers them.
-        with tempfile.TemporaryDirectory() as folder, \
-                closing(chunks.compile_in_workers(missing(), epoch, fonts.paths,
-                                                  write_pictures(deck, Path(folder)))) as compiled:
-            try:  # joined as they come: the chunks before a missing one while it is typeset
+        with tempfile.TemporaryDirectory() as folder, closing(self.compiled(
+                missing(), sum(result is None for result in kept), deck, Path(folder))) as compiled:
+            try:
                 pdf = chunks.join(result.pdf for result in in_order(compiled))
             except chunks.WorkerCrash:
                 raise template_problem("Typst stopped without finishing the print layout (out of memory?); "
@@ -152,6 +152,16 @@ class PdfBuilder(Builder):
             warnings.extend(w for w in result.warnings if w not in warnings)  # each chunk says the same
         self.log_typst_warnings(warnings)
         return [overflow for result in results for overflow in result.overflows]
+
+    def compiled(self, sources: Iterator[str], unknown: int, deck: Deck,
+                 folder: Path) -> Iterator[chunks.ChunkResult]:
+        """Each of ``sources`` compiled (with the deck's pictures written into ``folder``): in worker processes,
+        or here when at most :data:`chunks.IN_PROCESS_CHUNKS` of the ``unknown`` chunks may need it."""
+        epoch, font_paths, pictures = self.options.epoch, self.fonts(deck).paths, write_pictures(deck, folder)
+        if unknown <= chunks.IN_PROCESS_CHUNKS:
+            return (chunks.compile_chunk(source, epoch, pictures, font_paths) for source in sources)
+        chunks.start_workers_server()  # unless started already
+        return chunks.compile_in_workers(sources, epoch, font_paths, pictures)
 
     def typeset(self, deck: Deck, source: str, format: str) -> chunks.ChunkResult:
         """``source`` compiled here as ``format`` ("pdf" or "png") with the deck's fonts, or as the cache kept it."""

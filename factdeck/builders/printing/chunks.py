@@ -49,6 +49,9 @@ ONE_COMPILE_SHEETS = 120
 # 1,080 of them 3.6 GB. No compile is given more than this many printed characters, a sheet at least.
 CHARACTERS_PER_COMPILE = 500_000
 WORKERS = min(2, os.cpu_count() or 1)
+# A rebuild after an edit typesets as many chunks as it touched: this many are compiled in the
+# builder's own thread (Typst lets go of Python's lock), with no worker server to start.
+IN_PROCESS_CHUNKS = 1
 QUIET_TRACKER = "ignore:resource_tracker:UserWarning"  # a -W option, see worker_context
 
 
@@ -104,13 +107,15 @@ def split(layout: Layout, sheets: int, weights: Sequence[int] = ()) -> list[Layo
     return [replace(layout, pages=layout.pages[start:end]) for start, end in zip(bounds, bounds[1:])]
 
 
-def compile_chunk(source: str, epoch: int, pictures: Path | None = None) -> ChunkResult:
-    """In a worker: compile one chunk (reading ``pictures``, see pictures.py). A Typst error is returned as text."""
+def compile_chunk(source: str, epoch: int, pictures: Path | None = None,
+                  font_paths: tuple[Path, ...] | None = None) -> ChunkResult:
+    """Compile one chunk (reading ``pictures``, see pictures.py) with ``font_paths``, in a worker those it
+    was started with. A Typst error is returned as text."""
     import typst
 
     with tempfile.TemporaryDirectory() as root:
         link_pictures(Path(root), pictures)
-        compiler = typst_compiler(source, Path(root), _FONT_PATHS)
+        compiler = typst_compiler(source, Path(root), _FONT_PATHS if font_paths is None else font_paths)
         try:
             # No tags: pypdf cannot join the chunks' structure trees, and dangling ones are worse.
             pdf, warnings = compiler.compile_with_warnings(format="pdf", timestamp=epoch, pdf_tags=False)
