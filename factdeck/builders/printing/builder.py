@@ -16,29 +16,30 @@ import string
 from importlib import resources
 import tempfile
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from itertools import accumulate
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TypeVar
 
 from ...errors import Position
-from ...model import Card, Deck
+from ...model import Deck
 from ...output import open_temporary
-from ...typography import typographic
 from .. import Builder
 from . import chunks
 from .compiler import (PREVIEW_PPI, TEMPLATE, TypstFailure, compile_document, overflows, query, template_problem,
                        typst_compiler, typst_error)
 from .coverage import check_coverage, has_right_to_left_text, text_direction
 from .fonts import FontSet, font_set, typst_language
-from .fitting import Probe, TextExtents, probe_for
-from .kept import (ReadCards, fonts_fingerprint, inputs_key, load_typeset, probe_key, store_typeset,
+from .fitting import Probe, TextExtents, probe_of
+from .kept import (ReadCards, cards_digest, fonts_fingerprint, inputs_key, load_typeset, probe_key, store_typeset,
                    templates_fingerprint, typeset_key)
 from .layout import Layout, plan
 from .pictures import write_pictures
 from .printed_text import PrintedTexts
+from .samples import TextSample, deck_sample, printed_card_texts
 
 FONT_PROBE = "<factdeck-font>"  # the metadata label of what probe.typ measured
 # Measures the print style for fitting; inside the package, so no user's template replaces it.
@@ -46,6 +47,7 @@ PROBE_TEMPLATE = resources.files(__package__) / "probe.typ"
 STYLE_TEMPLATE = "print/style.typ"
 # Probed whatever the deck holds: the text templates add around card text ("Source: ", quotes).
 ALWAYS_PROBED = string.printable.strip() + " “”‘’–—"
+T = TypeVar("T")
 
 
 class PdfBuilder(Builder):
@@ -57,14 +59,13 @@ class PdfBuilder(Builder):
         deck = deck.as_printed()  # from here on a card is a printed card (a cloze prints one per deletion)
         progress = self.options.progress
         progress.stage("pdf: writing the layout")
-        layout = self.layout(deck)
-        parts = chunks.chunks_of(layout, [sum(map(len, _printed_card_texts(card))) for card in deck.cards])
+        layout, parts, _ = self.chunked(deck)
         cache = self.options.cache.folder
         if len(parts) > 1 and (cache is None or not cache.exists()):  # surely needed: it starts up while the
             chunks.start_workers_server()                                # fonts are checked and the probe runs
         progress.stage("pdf: checking the fonts")
         fonts = self.fonts(deck)
-        if check_coverage(deck, fonts, self.options.log) and self.options.strict:
+        if check_coverage(deck, fonts, self.options.log, self.sample(deck).written) and self.options.strict:
             self.options.log.raise_if_errors(strict=True)  # before typesetting: nothing is written
         probed, extents = self.measure(deck, layout)
         if len(parts) == 1:  # one compile here: no worker to start
@@ -104,9 +105,10 @@ class PdfBuilder(Builder):
         shared = (templates_fingerprint(self.env), repr(deck.settings), repr(sorted(deck.sources.items())),
                   repr(self.options.print), probed, str(epoch), str(len(deck.cards)), repr(scripts), fonts_used) \
             if cache.folder is not None else ()
-        first_pages = list(accumulate((len(part.pages) for part in parts), initial=0))
-        inputs = [inputs_key(shared, first, part, deck.cards) if shared else ""
-                  for first, part in zip(first_pages, parts)]
+        first_pages = accumulate((len(part.pages) for part in parts), initial=0)
+        digests = self.chunked(deck)[2] if shared else None
+        inputs = [inputs_key(shared, first, part, digest) for first, part, digest in zip(first_pages, parts, digests)] \
+            if digests is not None else [""] * len(parts)
         keys = [cache.get_alias(key) if key else "" for key in inputs]  # each chunk's source's, once known
         kept = [load_typeset(cache, key) if key else None for key in keys]  # each chunk's pages, once typeset
         submitted: deque[int] = deque()  # the chunks the workers are typesetting, in order
@@ -181,6 +183,28 @@ class PdfBuilder(Builder):
     def layout(self, deck: Deck) -> Layout:
         return plan(len(deck.cards), self.options.print)
 
+    def chunked(self, deck: Deck) -> tuple[Layout, list[Layout], list[str] | None]:
+        """The deck's layout, its chunks (see chunks.py) and, with a cache, each chunk's :func:`cards_digest`."""
+        def chunked() -> tuple[Layout, list[Layout], list[str] | None]:
+            layout = self.layout(deck)
+            parts = chunks.chunks_of(layout, [sum(map(len, printed_card_texts(card))) for card in deck.cards])
+            digests = [cards_digest(part, deck.cards) for part in parts] \
+                if self.options.cache.folder is not None else None
+            return layout, parts, digests
+        return self._once_a_deck(deck, "_chunked", chunked)
+
+    def sample(self, deck: Deck) -> TextSample:
+        """What the probe and the font check read of the deck's printed texts (see samples.py)."""
+        return self._once_a_deck(deck, "_sample", lambda: deck_sample(deck, *self.chunked(deck)[1:],
+                                                                       self.options.cache))
+
+    def _once_a_deck(self, deck: Deck, name: str, make: Callable[[], T]) -> T:
+        """``make()``, worked out once a deck: the builder is asked again as a large deck is rendered."""
+        known = self.__dict__.get(name)
+        if known is None or known[0] is not deck:
+            known = self.__dict__[name] = (deck, make())
+        return known[1]  # type: ignore[no-any-return]
+
     def fonts(self, deck: Deck) -> FontSet:
         """The fonts Typst is given besides its own: the installed font packages' and the deck's."""
         return self.scripts(deck)["font_set"]  # type: ignore[return-value]
@@ -188,14 +212,12 @@ class PdfBuilder(Builder):
     def scripts(self, deck: Deck) -> dict[str, object]:
         """What the templates need to know of the deck's languages and scripts (see
         print/languages.typ), worked out once a deck (a large one's source is rendered chunk by chunk)."""
-        known = self.__dict__.get("_scripts")
-        if known is None or known[0] is not deck:
+        def scripts() -> dict[str, object]:
             fonts = font_set(deck.settings.fonts_folder)
-            known = self.__dict__["_scripts"] = (deck, {
-                "font_set": fonts, "fonts": fonts.for_language, "language": typst_language,
-                "rtl": has_right_to_left_text(deck), "direction": text_direction,
-                "own_languages": any(card.language for card in deck.cards)})
-        return known[1]
+            return {"font_set": fonts, "fonts": fonts.for_language, "language": typst_language,
+                    "rtl": has_right_to_left_text(deck, self.sample(deck).written), "direction": text_direction,
+                    "own_languages": any(card.language for card in deck.cards)}
+        return self._once_a_deck(deck, "_scripts", scripts)
 
     def source(self, deck: Deck, layout: Layout, extents: TextExtents | None, preview: bool = False,
                read: ReadCards | None = None) -> str:
@@ -233,7 +255,8 @@ class PdfBuilder(Builder):
     def measure(self, deck: Deck, layout: Layout) -> tuple[str, TextExtents | None]:
         """:meth:`text_extents`, and the key of the probe that measured them (which stands for them)."""
         cache, paths = self.options.cache, self.fonts(deck).paths
-        probe = probe_for(_printed_texts(deck, PrintedTexts.of(deck)), also=ALWAYS_PROBED)
+        sample = self.sample(deck)
+        probe = probe_of(sample.shown, sample.pairs, also=ALWAYS_PROBED)
         source = self.probe_source(deck, layout, probe)
         key = probe_key(source, fonts_fingerprint(self.fonts(deck)))
         font = cache.get_json(key)
@@ -274,21 +297,3 @@ class PreviewBuilder(PdfBuilder):
         with open_temporary(target) as file:
             file.write(png)
         return f"the first sheet of {self.options.print.paper} paper, front and back, at {PREVIEW_PPI} ppi"
-
-
-def _printed_card_texts(card: Card, printed: PrintedTexts | None = None) -> Iterator[str]:
-    """The texts of a card that its printed faces may show (as ``printed`` shows them: without markup)."""
-    if printed is None:
-        yield from card.texts().values()
-        yield card.note
-        return
-    yield from (printed.shown(card, name) for name in card.texts())
-    yield printed.shown(card, "note")
-
-
-def _printed_texts(deck: Deck, printed: PrintedTexts) -> Iterator[str]:
-    """Every text of the deck that a printed face may show, as it shows it (typeset: see typography.py)."""
-    for card in deck.cards:
-        yield from _printed_card_texts(card, printed)
-    for source in deck.sources.values():
-        yield from map(typographic, (source.author, source.title, source.year))

@@ -88,19 +88,24 @@ def templates_fingerprint(env: jinja2.Environment) -> str:
     return digest.hexdigest()
 
 
-def inputs_key(context: tuple[str, ...], first_page: int, part: Layout, cards: Sequence[Card]) -> str:
+def cards_digest(part: Layout, cards: Sequence[Card]) -> str:
+    """What the cards a chunk shows hold, and their places in the deck, as one digest."""
+    shown = sorted({face.index for page in part.pages for face in page.faces})
+    return key_of(f"{FORMAT} cards", (f"{i}:{cards[i]!r}" for i in shown))
+
+
+def inputs_key(context: tuple[str, ...], first_page: int, part: Layout, digest: str) -> str:
     """The key of a chunk's rendering by what it was rendered from, for a template that read only its own cards.
 
     ``context`` is what every chunk shares (the templates, the deck's settings and
     sources, the print options, the fitting probe, the epoch); then the chunk's
-    place in the deck's layout and its cards. The layout is worked out from the
-    print options and the number of cards alone, so the chunk's pages are known
-    by where they start in it and how many they are (their faces' boxes and crop
-    marks, written out, would be most of what is hashed).
+    place in the deck's layout and its cards (their :func:`cards_digest`). The
+    layout is worked out from the print options and the number of cards alone, so
+    the chunk's pages are known by where they start in it and how many they are
+    (their faces' boxes and crop marks, written out, would be most of what is hashed).
     """
-    shown = sorted({face.index for page in part.pages for face in page.faces})
     return key_of(f"{FORMAT} inputs", (*context, repr(replace(part, pages=())), str(first_page), str(len(part.pages)),
-                                       *(f"{i}:{cards[i]!r}" for i in shown)))
+                                       digest))
 
 
 class ReadCards(Sequence["Card"]):
