@@ -10,6 +10,7 @@ import pypdf
 import pytest
 
 from factdeck.builders.printing import chunks as pdf_chunks
+from factdeck.builders.printing.builder import PdfBuilder
 from factdeck.cache import FOLDER_NAME, Cache, cache_for
 
 REPO = Path(__file__).parent.parent
@@ -54,9 +55,32 @@ def test_a_rebuild_after_an_edit_is_the_fresh_build_byte_for_byte(run_cli, deck,
                                                "stalins-ussr-preview.png"}
     assert outputs(tmp_path / "warm") == outputs(tmp_path / "fresh")
     assert outputs(tmp_path / "warm") != outputs(tmp_path / "cold")
-    # New: the edited file's checked cards, its one chunk (known by its cards and by its source) and
-    # that chunk's texts' sample; at most the probe too (a new pair of letters); never the other seven chunks.
-    assert 4 <= len(entries(own_build_cache) - kept) <= 5
+    # New: the edited file's checked cards, its one chunk (known by its cards, by the texts it measured and
+    # by its source) and that chunk's texts' sample; at most the probe too (a new pair of letters); never
+    # the other seven chunks.
+    assert 5 <= len(entries(own_build_cache) - kept) <= 6
+
+
+def test_an_edit_that_the_probe_measures_anew_renders_only_its_own_chunk(run_cli, deck, tmp_path, own_build_cache,
+                                                                          monkeypatch):
+    assert run_cli(deck, "--out", tmp_path / "cold", "--only", "pdf").code == 0
+    rendered = []
+    render = PdfBuilder.source
+
+    def counted(self, *args, **kwargs):
+        rendered.append(args[1])
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(PdfBuilder, "source", counted)
+    path = deck / "industrialization.yaml"
+    text = path.read_text(encoding="utf-8")
+    # Pairs of letters no card had: the probe measures them, and only texts holding them measure otherwise.
+    path.write_text(text.replace("answer: Heavy industry.", "answer: Heavy industry (Qzxq)."), encoding="utf-8")
+    warm = run_cli(deck, "--out", tmp_path / "warm", "--only", "pdf")
+    assert warm.code == 0 and len(rendered) == 1
+    fresh = run_cli(deck, "--out", tmp_path / "fresh", "--only", "pdf", "--no-cache")
+    assert fresh.code == 0 and len(rendered) == 1 + 24 // SHEETS
+    assert outputs(tmp_path / "warm") == outputs(tmp_path / "fresh")
 
 
 def test_an_unchanged_rebuild_keeps_every_entry_and_the_outputs(run_cli, deck, tmp_path, own_build_cache):

@@ -34,8 +34,8 @@ from .compiler import (PREVIEW_PPI, TEMPLATE, TypstFailure, compile_document, ov
 from .coverage import check_coverage, has_right_to_left_text, text_direction
 from .fonts import FontSet, font_set, typst_language
 from .fitting import Probe, TextExtents, probe_of
-from .kept import (ReadCards, cards_digest, fonts_fingerprint, inputs_key, load_typeset, probe_key, store_typeset,
-                   templates_fingerprint, typeset_key)
+from .kept import (MeasuredTexts, ReadCards, cards_digest, fonts_fingerprint, inputs_key, load_typeset,
+                   measured_key, probe_key, store_typeset, templates_fingerprint, typeset_key)
 from .layout import Layout, plan
 from .pictures import write_pictures
 from .printed_text import PrintedTexts
@@ -103,14 +103,19 @@ class PdfBuilder(Builder):
         # scripts and fonts too.
         scripts = sorted((name, repr(value)) for name, value in self.scripts(deck).items() if not callable(value))
         shared = (templates_fingerprint(self.env), repr(deck.settings), repr(sorted(deck.sources.items())),
-                  repr(self.options.print), probed, str(epoch), str(len(deck.cards)), repr(scripts), fonts_used) \
-            if cache.folder is not None else ()
-        first_pages = accumulate((len(part.pages) for part in parts), initial=0)
-        digests = self.chunked(deck)[2] if shared else None
-        inputs = [inputs_key(shared, first, part, digest) for first, part, digest in zip(first_pages, parts, digests)] \
-            if digests is not None else [""] * len(parts)
+                  repr(self.options.print), str(epoch), str(len(deck.cards)), repr(scripts), fonts_used)
+        digests = self.chunked(deck)[2] if cache.folder is not None else None
+        places = list(zip(accumulate((len(part.pages) for part in parts), initial=0), parts, digests or ()))
+        inputs = [inputs_key((*shared, probed), *place) for place in places] or [""] * len(parts)
         keys = [cache.get_alias(key) if key else "" for key in inputs]  # each chunk's source's, once known
         kept = [load_typeset(cache, key) if key else None for key in keys]  # each chunk's pages, once typeset
+        measured = [measured_key(shared, *place) for place in places] or [""] * len(parts)
+        for index, key in enumerate(measured):  # the probe changed: did the chunk's texts measure the same?
+            if key and kept[index] is None and (known := MeasuredTexts(extents or _unmeasured).source_key(cache, key)):
+                kept[index] = load_typeset(cache, known)
+                if kept[index] is not None:
+                    keys[index] = known
+                    cache.put_alias(inputs[index], known)
         submitted: deque[int] = deque()  # the chunks the workers are typesetting, in order
 
         def missing() -> Iterator[str]:  # rendered as the workers take them, so typesetting starts at once
@@ -118,10 +123,12 @@ class PdfBuilder(Builder):
                 if kept[index] is not None:
                     continue
                 read = ReadCards(deck.cards, {face.index for page in part.pages for face in page.faces})
-                source = self.source(deck, part, extents, read=read)
+                asked = MeasuredTexts(extents or _unmeasured)
+                source = self.source(deck, part, asked, read=read)
                 keys[index] = typeset_key(source, "pdf", epoch, fonts_used)
                 if inputs[index] and read.only_own:
                     cache.put_alias(inputs[index], keys[index])
+                    asked.store(cache, measured[index], keys[index])
                 kept[index] = load_typeset(cache, keys[index])
                 if kept[index] is None:
                     submitted.append(index)
@@ -219,7 +226,7 @@ class PdfBuilder(Builder):
                     "own_languages": any(card.language for card in deck.cards)}
         return self._once_a_deck(deck, "_scripts", scripts)
 
-    def source(self, deck: Deck, layout: Layout, extents: TextExtents | None, preview: bool = False,
+    def source(self, deck: Deck, layout: Layout, extents: Callable[[str], str] | None, preview: bool = False,
                read: ReadCards | None = None) -> str:
         """The Typst source of the pages of ``layout``; faces keep their numbers in the whole deck.
 
@@ -232,7 +239,7 @@ class PdfBuilder(Builder):
             card_width=layout.card[0], card_height=layout.card[1],
             paper_width=layout.paper[0], paper_height=layout.paper[1],
             built=datetime.fromtimestamp(self.options.epoch, timezone.utc), preview=preview,
-            extent=extents or (lambda text: "none"),
+            extent=extents or _unmeasured,
             printed=PrintedTexts.of(deck),
             probe=None,  # a user's cards.typ from factdeck 0.1 holds a probe of its own: never taken
             **self.scripts(deck))
@@ -297,3 +304,8 @@ class PreviewBuilder(PdfBuilder):
         with open_temporary(target) as file:
             file.write(png)
         return f"the first sheet of {self.options.print.paper} paper, front and back, at {PREVIEW_PPI} ppi"
+
+
+def _unmeasured(text: str) -> str:
+    """The extent of every text when the style's faces must all be measured (see :meth:`PdfBuilder.measure`)."""
+    return "none"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import cache
 from importlib import metadata
@@ -106,6 +106,51 @@ def inputs_key(context: tuple[str, ...], first_page: int, part: Layout, digest: 
     """
     return key_of(f"{FORMAT} inputs", (*context, repr(replace(part, pages=())), str(first_page), str(len(part.pages)),
                                        digest))
+
+
+def measured_key(context: tuple[str, ...], first_page: int, part: Layout, digest: str) -> str:
+    """:func:`inputs_key` without the fitting probe: the key of :class:`MeasuredTexts`' record of a chunk."""
+    return inputs_key(("measured", *context), first_page, part, digest)
+
+
+class MeasuredTexts:
+    """The extents a template is given (``measure``), noting each text it asked about.
+
+    A chunk rendered with other extents (a probe that measured one more pair of
+    characters, say) renders the same source if the extents of every text it
+    asked about are the same: a template's rendering depends on nothing else.
+    So the texts are kept (:meth:`store`) with the digest of their extents and
+    the chunk's source's key, and an edit elsewhere that changed the probe does
+    not render every chunk again.
+    """
+
+    def __init__(self, measure: Callable[[str], str]) -> None:
+        self.measure = measure
+        self.asked: dict[str, None] = {}
+
+    def __call__(self, text: str) -> str:
+        self.asked[text] = None
+        return self.measure(text)
+
+    def digest(self, texts: Iterable[str]) -> str:
+        return key_of(f"{FORMAT} extents", (f"{text}\0{self.measure(text)}" for text in texts))
+
+    def store(self, kept: Cache, key: str, source_key: str) -> None:
+        texts = list(self.asked)
+        # ASCII JSON: a lone surrogate in a card's text is kept as an escape, not refused by UTF-8.
+        kept.put(key, json.dumps({"texts": texts, "extents": self.digest(texts), "source": source_key}).encode())
+
+    def source_key(self, kept: Cache, key: str) -> str:
+        """The key of the source a chunk rendered into when its texts measured as they do now, or ""."""
+        try:
+            record = json.loads(kept.get(key) or b"null")
+            texts, extents, source = record["texts"], record["extents"], record["source"]
+        except (ValueError, TypeError, KeyError):
+            return ""
+        if not (isinstance(texts, list) and all(isinstance(text, str) for text in texts)
+                and isinstance(source, str)):
+            return ""
+        return source if extents == self.digest(texts) else ""
 
 
 class ReadCards(Sequence["Card"]):
