@@ -16,22 +16,23 @@ the same chunks give the same bytes.
 from __future__ import annotations
 
 import io
-import multiprocessing
 import os
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ...processes import BUILD_PID, SERVER_PID, die_with_parent, leave_stopping_to_parent, stopping_held
 from .compiler import TypstFailure, overflows, typst_compiler
 from .joining import UnexpectedPdf, join_pdfs
 from .layout import Layout
 from .pictures import link_pictures
+
+if TYPE_CHECKING:  # imported when workers are started: a rebuild typesets in its own process
+    import multiprocessing
 
 # Measured at 10k cards on 2 cores, whole build and peak memory (PSS summed over the parent
 # and its workers): 40 sheets a chunk 5.3 s and 328 MB, 50 sheets 5.2 s and 362 MB, 60 sheets
@@ -130,6 +131,8 @@ def compile_chunk(source: str, epoch: int, pictures: Path | None = None,
 
 def worker_context() -> multiprocessing.context.BaseContext:
     """How workers start: forked from a server process that has imported Typst, else spawned."""
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     # Not fork: the parent has threads (Typst's, the .apkg builder's) that a fork would copy mid-flight.
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
@@ -168,6 +171,9 @@ def compile_in_workers(sources: Iterable[str], epoch: int, font_paths: tuple[Pat
     worker dies. Python 3.10 has no ``max_tasks_per_child``: there a fresh pool
     takes each batch of chunks.
     """
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     context = worker_context()
     chunks = iter(sources)
     if sys.version_info >= (3, 11):
