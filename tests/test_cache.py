@@ -11,6 +11,7 @@ import pytest
 
 from factdeck.builders.printing import chunks as pdf_chunks
 from factdeck.builders.printing.builder import PdfBuilder
+from factdeck.builders.printing.kept import measured_more
 from factdeck.cache import FOLDER_NAME, Cache, cache_for
 
 REPO = Path(__file__).parent.parent
@@ -271,3 +272,15 @@ def test_every_card_file_of_the_bundled_deck_is_kept_and_not_read_again(deck, tm
     assert sorted(loaded) == ["deck.yaml", "sources.yaml"]
     assert again == first and [card.field_positions for card in again.cards] == \
         [card.field_positions for card in first.cards]
+
+
+def test_a_probe_that_measured_more_says_what_it_added_only_if_the_rest_measured_the_same():
+    old = {"widths": {"a": 0.5, "b": 0.6}, "kerning": {"ab": -0.01}, "line": 1.2, "columns": [20.0],
+           "spaces": [0.25, 0.25], "bounds": True}
+    assert measured_more(old, old) == (set(), set())
+    more = {**old, "widths": {**old["widths"], "c": 0.4}, "kerning": {**old["kerning"], "bc": 0.0}}
+    assert measured_more(old, more) == ({"c"}, {"bc"})
+    for changed in ({"widths": {"a": 0.51, "b": 0.6}}, {"kerning": {}}, {"spaces": [0.25, 0.3]},
+                    {"line": 1.3}, {"columns": [19.0]}, {"bounds": False}):
+        assert measured_more(old, {**more, **changed}) is None
+    assert measured_more(None, old) is None  # the earlier probe's entry is gone: measure every text again

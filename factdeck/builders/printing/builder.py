@@ -18,6 +18,7 @@ import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import closing
+from functools import cache as cache_of
 from itertools import accumulate
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -110,8 +111,10 @@ class PdfBuilder(Builder):
         keys = [cache.get_alias(key) if key else "" for key in inputs]  # each chunk's source's, once known
         kept = [load_typeset(cache, key) if key else None for key in keys]  # each chunk's pages, once typeset
         measured = [measured_key(shared, *place) for place in places] or [""] * len(parts)
+        probes = cache_of(cache.get_json)  # what each probe measured, read once
         for index, key in enumerate(measured):  # the probe changed: did the chunk's texts measure the same?
-            if key and kept[index] is None and (known := MeasuredTexts(extents or _unmeasured).source_key(cache, key)):
+            if key and kept[index] is None and (known := MeasuredTexts(extents or _unmeasured).source_key(
+                    cache, key, probed, probes)):
                 kept[index] = load_typeset(cache, known)
                 if kept[index] is not None:
                     keys[index] = known
@@ -128,7 +131,7 @@ class PdfBuilder(Builder):
                 keys[index] = typeset_key(source, "pdf", epoch, fonts_used)
                 if inputs[index] and read.only_own:
                     cache.put_alias(inputs[index], keys[index])
-                    asked.store(cache, measured[index], keys[index])
+                    asked.store(cache, measured[index], keys[index], probed)
                 kept[index] = load_typeset(cache, keys[index])
                 if kept[index] is None:
                     submitted.append(index)

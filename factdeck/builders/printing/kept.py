@@ -135,22 +135,56 @@ class MeasuredTexts:
     def digest(self, texts: Iterable[str]) -> str:
         return key_of(f"{FORMAT} extents", (f"{text}\0{self.measure(text)}" for text in texts))
 
-    def store(self, kept: Cache, key: str, source_key: str) -> None:
+    def store(self, kept: Cache, key: str, source_key: str, probe: str) -> None:
+        """Keep the texts asked about, their extents' digest, the source's key and the probe's (see probe_key)."""
         texts = list(self.asked)
         # ASCII JSON: a lone surrogate in a card's text is kept as an escape, not refused by UTF-8.
-        kept.put(key, json.dumps({"texts": texts, "extents": self.digest(texts), "source": source_key}).encode())
+        kept.put(key, json.dumps({"texts": texts, "extents": self.digest(texts), "source": source_key,
+                                  "probe": probe}).encode())
 
-    def source_key(self, kept: Cache, key: str) -> str:
-        """The key of the source a chunk rendered into when its texts measured as they do now, or ""."""
+    def source_key(self, kept: Cache, key: str, probe: str, measurements: Callable[[str], object]) -> str:
+        """The key of the source a chunk rendered into when its texts measured as they do now under the
+        probe of key ``probe``, or "". ``measurements`` gives what the probe of a key measured (or None).
+
+        Measuring every text again is skipped when the probe only measured more
+        than the chunk's probe did (:func:`measured_more`) and none of the
+        chunk's texts holds what it added: their extents cannot have changed.
+        """
         try:
             record = json.loads(kept.get(key) or b"null")
-            texts, extents, source = record["texts"], record["extents"], record["source"]
+            texts, extents, source, then = record["texts"], record["extents"], record["source"], record["probe"]
         except (ValueError, TypeError, KeyError):
             return ""
         if not (isinstance(texts, list) and all(isinstance(text, str) for text in texts)
-                and isinstance(source, str)):
+                and isinstance(source, str) and isinstance(then, str)):
             return ""
+        added = measured_more(measurements(then), measurements(probe))
+        if added is not None and not _holds_any("\n".join(texts), *added):
+            return source
         return source if extents == self.digest(texts) else ""
+
+
+def measured_more(old: object, new: object) -> tuple[set[str], set[str]] | None:
+    """The characters and pairs the probe measurements ``new`` hold and ``old`` do not, when every other
+    measurement (each character and pair of ``old``, the spaces, the line, the columns) is the same; else None."""
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return None
+    if any(old.get(name) != new.get(name) for name in ("line", "columns", "spaces", "bounds")):
+        return None
+    added: list[set[str]] = []
+    for name in ("widths", "kerning"):
+        before, now = old.get(name), new.get(name)
+        if not isinstance(before, dict) or not isinstance(now, dict):
+            return None
+        if any(now.get(item, None) != value for item, value in before.items()):
+            return None
+        added.append(set(now) - set(before))
+    return added[0], added[1]
+
+
+def _holds_any(text: str, characters: set[str], pairs: set[str]) -> bool:
+    """Whether ``text`` holds one of ``characters`` or ``pairs``."""
+    return not characters.isdisjoint(text) or any(pair in text for pair in pairs)
 
 
 class ReadCards(Sequence["Card"]):
