@@ -69,8 +69,8 @@ def deck_sample(deck: Deck, parts: Sequence[Layout], digests: Sequence[str] | No
                            [deck.settings.name, *(text for texts in sources for text in texts)])
     if digests is None:
         return sample | cards_sample(deck.cards, printed)
-    for part, digest in zip(parts, digests):
-        key = key_of(FORMAT, (str(printed.markup), digest))
+    for part, digest in zip(parts, digests):  # the settings say how texts print (markup, language)
+        key = key_of(FORMAT, (repr(deck.settings), digest))
         kept = _load(cache, key)
         if kept is None:
             shown = sorted({face.index for page in part.pages for face in page.faces})
