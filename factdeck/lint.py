@@ -25,8 +25,11 @@ def _collapse(text: str) -> str:
     return " ".join(straightened(text).split())
 
 
-def lint_cards(cards: list[Card], log: ProblemLog) -> None:
-    """Log warnings for long answers, self-defining terms, near-duplicates and misquotes."""
+def lint_cards(cards: list[Card], log: ProblemLog, markup: bool = False) -> None:
+    """Log warnings for long answers, self-defining terms, near-duplicates and misquotes.
+
+    ``markup``: the deck's texts are marked up, so a quote is compared as a reader sees it.
+    """
     seen_fronts: dict[tuple[str, str], Card] = {}
     asked_dates: dict[str, DateCard] = {}
     source_texts: dict[Path, str | None] = {}
@@ -51,7 +54,7 @@ def lint_cards(cards: list[Card], log: ProblemLog) -> None:
         else:
             seen_fronts[key] = card
         if isinstance(card, QuoteCard):
-            _check_quote(card, source_texts, log)
+            _check_quote(card, source_texts, log, markup)
         if isinstance(card, DateCard) and card.reverse:
             _check_date_asked_back(card, asked_dates, log)
 
@@ -85,19 +88,33 @@ def _contains_term(definition: str, term: str) -> bool:
     return any(found[i + n].startswith(last) and found[i:i + n] == whole for i in range(len(found) - n))
 
 
-def _check_quote(card: QuoteCard, cache: dict[Path, str | None], log: ProblemLog) -> None:
+def _check_quote(card: QuoteCard, cache: dict[Path, str | None], log: ProblemLog, markup: bool) -> None:
     """A quote must stand word for word in a cited source's saved text, when there is one."""
     texts = [_read_source_text(source, cache) for source in card.sources]
     texts = [t for t in texts if t is not None]
     if not texts:
         return
-    pieces = [_collapse(p) for p in _CUT_MARKS.split(card.quote) if p.strip()]
+    quote = _as_read(card, "quote") if markup else card.quote
+    if quote is None:
+        return  # markup the validator refused: reported there
+    pieces = [_collapse(p) for p in _CUT_MARKS.split(quote) if p.strip()]
     for piece in pieces:
         if not any(piece in text for text in texts):
             shown = piece if len(piece) <= 60 else piece[:57] + "..."
             log.warning(card.where("quote"), f"quote not found word for word in the text of "
                                        f"{', '.join(repr(s.key) for s in card.sources)}: \"{shown}\"", card.id)
             return
+
+
+def _as_read(card: Card, name: str) -> str | None:
+    """A marked-up field's text as a reader sees it ("*crushed*" reads "crushed"); None if it cannot be parsed."""
+    from .card_markup import field_role  # only a marked-up deck needs markup's modules
+    from .markup import MarkupError, parse
+
+    try:
+        return parse(getattr(card, name), field_role(type(card), name)).plain
+    except MarkupError:
+        return None
 
 
 def _read_source_text(source: Source, cache: dict[Path, str | None]) -> str | None:

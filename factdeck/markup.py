@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -104,18 +106,33 @@ def _check_links(node: SyntaxTreeNode) -> None:
                 raise MarkupError(f"link to '{shown}' refused: links go to http:// or https:// addresses only")
 
 
+def text_nodes(parsed: Parsed) -> list[SyntaxTreeNode]:
+    """The tree's text nodes in reading order: the prose, not code, which is printed as written."""
+    return [node for node in parsed.tree.walk() if node.type == "text" and node.content]
+
+
+def shown_text(parsed: Parsed, texts: Mapping[int, str]) -> str:
+    """``parsed.plain`` with the text nodes' texts from ``texts`` (by ``id`` of the node) where it has them."""
+    return _plain(parsed.tree, texts).strip("\n")
+
+
 def _has(node: SyntaxTreeNode, types: tuple[str, ...]) -> bool:
     return any(child.type in types for child in node.walk())
 
 
-def _plain(node: SyntaxTreeNode) -> str:
+_AS_WRITTEN: Mapping[int, str] = MappingProxyType({})
+
+
+def _plain(node: SyntaxTreeNode, texts: Mapping[int, str] = _AS_WRITTEN) -> str:
     """The text a node shows, with a line per paragraph, break and list item."""
     kind = node.type
-    if kind in ("text", "code_inline"):
+    if kind == "text":
+        return texts.get(id(node), node.content)
+    if kind == "code_inline":
         return node.content
     if kind in ("softbreak", "hardbreak"):
         return "\n"
-    inner = "".join(_plain(child) for child in node.children)
+    inner = "".join(_plain(child, texts) for child in node.children)
     if kind == "list_item":
         return _marker(node) + inner.strip("\n") + "\n"
     if kind in ("paragraph", "bullet_list", "ordered_list"):

@@ -10,11 +10,12 @@ the text never becomes markup: a face's body is a Typst *expression* such as
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from .markup import Parsed, list_start
+from .markup import Parsed, list_start, text_nodes
 from .templating import html_text, typst_string
 
 if TYPE_CHECKING:
@@ -60,19 +61,32 @@ def _html(node: SyntaxTreeNode) -> Markup:
     return Markup(f"<{element}>%s</{element}>") % _html_inline(node)
 
 
-def to_typst(parsed: Parsed) -> Markup:
-    """The text as one Typst expression whose every piece of card text is a string literal."""
-    return _typst_sequence(parsed.tree.children, separator="parbreak()")
+def to_typst(parsed: Parsed, texts: Mapping[int, str] | None = None) -> Markup:
+    """The text as one Typst expression whose every piece of card text is a string literal.
+
+    ``texts`` (from :func:`typeset_texts`) gives the text nodes' texts as printed.
+    """
+    return _typst_sequence(parsed.tree.children, texts or {}, separator="parbreak()")
 
 
-def _typst_sequence(nodes: list[SyntaxTreeNode], separator: str = "") -> Markup:
+def typeset_texts(parsed: Parsed, typeset: Callable[[list[str]], list[str]]) -> dict[int, str]:
+    """Each text node's text (by ``id`` of the node) after ``typeset`` of all of them in reading order.
+
+    Typeset together, as one text in pieces: a quote opened before ``*emphasis*``
+    closes after it.
+    """
+    nodes = text_nodes(parsed)
+    return {id(node): text for node, text in zip(nodes, typeset([node.content for node in nodes]))}
+
+
+def _typst_sequence(nodes: list[SyntaxTreeNode], texts: Mapping[int, str], separator: str = "") -> Markup:
     parts: list[Markup] = []
     for node in nodes:
         if node.type == "text" and not node.content:
             continue  # markdown-it leaves empty text after a closing mark
         if parts and separator:
             parts.append(Markup(separator))
-        parts.append(_typst(node))
+        parts.append(_typst(node, texts))
     if len(parts) == 1:
         return parts[0]
     if not parts:
@@ -80,21 +94,21 @@ def _typst_sequence(nodes: list[SyntaxTreeNode], separator: str = "") -> Markup:
     return Markup("(%s).join()") % Markup(", ").join(parts)
 
 
-def _typst(node: SyntaxTreeNode) -> Markup:
+def _typst(node: SyntaxTreeNode, texts: Mapping[int, str]) -> Markup:
     kind = node.type
     if kind == "text":
-        return typst_string(node.content)
+        return typst_string(texts.get(id(node), node.content))
     if kind in ("softbreak", "hardbreak"):
         return Markup("linebreak()")
     if kind in ("inline", "paragraph"):
-        return _typst_sequence(node.children)
+        return _typst_sequence(node.children, texts)
     if kind == "list_item":
-        return _typst_sequence(node.children, separator="parbreak()")
+        return _typst_sequence(node.children, texts, separator="parbreak()")
     if kind == "code_inline":
         return Markup("raw(%s)") % typst_string(node.content)
     if kind == "link":
-        return Markup("link(%s, %s)") % (typst_string(node.attrs["href"]), _typst_sequence(node.children))
-    items = Markup(", ").join(_typst(child) for child in node.children)
+        return Markup("link(%s, %s)") % (typst_string(node.attrs["href"]), _typst_sequence(node.children, texts))
+    items = Markup(", ").join(_typst(child, texts) for child in node.children)
     if kind == "ordered_list":
         return Markup("enum(start: %d, %s)") % (list_start(node), items)
     return Markup(f"{TYPST_FUNCTIONS[kind]}(%s)") % items

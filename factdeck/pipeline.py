@@ -95,7 +95,7 @@ def read_deck(cards_dir: Path, strict: bool = False, progress: Progress | None =
         log.warning(Position(display_path(cards_dir)), "the deck has no cards: the outputs would be empty")
     progress.stage("checking cards")
     check_unique_ids(cards, log)
-    lint_cards(cards, log)
+    lint_cards(cards, log, markup=settings is not None and settings.markup == "markdown")
     log.raise_if_errors(strict)
     assert settings is not None  # an invalid settings file has logged an error above
     return Deck(settings=settings, sources=sources, cards=tuple(cards)), log

@@ -63,7 +63,23 @@ def _educate(pieces: list[str], language: str) -> list[str]:
     from docutils.utils.smartquotes import educate_tokens
 
     shielded = [("text", piece.replace("&", _AMPERSAND).replace("\\", "\\\\")) for piece in pieces]
-    return [piece.replace(_AMPERSAND, "&") for piece in educate_tokens(shielded, attr="q", language=language)]
+    return [piece.replace(_AMPERSAND, "&")
+            for piece in educate_tokens(shielded, attr="q", language=quotes_language(language))]
+
+
+def quotes_language(tag: str) -> str:
+    """The language whose quotes ``tag`` (BCP 47) prints with, as docutils knows them.
+
+    docutils knows "de-CH" and "sr" but not "sr-Latn" or "de-AT", and sets
+    straight quotes for a tag it does not know: a tag falls back to its language,
+    then to English, whose quotes at least are curly.
+    """
+    from docutils.utils.smartquotes import smartchars
+
+    for candidate in (tag.lower(), tag.lower().split("-")[0]):
+        if candidate in smartchars.quotes:
+            return candidate
+    return "en"
 
 
 # Typeset punctuation back to a keyboard's: for comparing a text with another however each was typed.

@@ -98,3 +98,23 @@ def test_a_quote_is_checked_word_for_word_whichever_quotes_and_dashes_each_side_
                                                    "quote: Either we do it--or we shan’t be crushed"), encoding="utf-8")
     result = run_cli(cards, "--check")
     assert ("quote not found word for word" not in result.err) == ok, result.err
+
+
+@pytest.mark.parametrize("quote, ok", [
+    ("Either we do it, or we shall be *crushed*", True),   # emphasis the speaker never typed
+    ("Either we do it, or we shall be **crushed**", True),
+    ("Either we do it, or we shall *not* be crushed", False),
+])
+def test_a_marked_up_quote_is_checked_as_a_reader_sees_it(case, run_cli, quote: str, ok: bool) -> None:
+    cards = case("minimal")
+    (cards / "saved.txt").write_text("He said: Either we do it, or we shall be crushed.", encoding="utf-8")
+    sources = (cards / "sources.yaml").read_text(encoding="utf-8")
+    (cards / "sources.yaml").write_text(sources + "    text_file: saved.txt\n", encoding="utf-8")
+    (cards / "deck.yaml").write_text((cards / "deck.yaml").read_text(encoding="utf-8") + "markup: markdown\n",
+                                     encoding="utf-8")
+    text = (cards / "cards.yaml").read_text(encoding="utf-8")
+    (cards / "cards.yaml").write_text(text.replace("quote: Either we do it, or we shall be crushed",
+                                                   f"quote: {quote}"), encoding="utf-8")
+    result = run_cli(cards, "--check")
+    assert result.code == 0, result.err
+    assert ("quote not found word for word" not in result.err) == ok, result.err
