@@ -284,3 +284,17 @@ def test_a_probe_that_measured_more_says_what_it_added_only_if_the_rest_measured
                     {"line": 1.3}, {"columns": [19.0]}, {"bounds": False}):
         assert measured_more(old, {**more, **changed}) is None
     assert measured_more(None, old) is None  # the earlier probe's entry is gone: measure every text again
+
+
+def test_a_changed_deck_language_prints_its_quotes_though_each_chunks_texts_were_kept(run_cli, deck, tmp_path,
+                                                                                      own_build_cache):
+    path = deck / "industrialization.yaml"  # quoted: „industry“ in German, whose opening quote nothing else has
+    path.write_text(path.read_text(encoding="utf-8").replace("answer: Heavy industry.", "answer: 'Heavy \"industry\".'"),
+                    encoding="utf-8")
+    assert run_cli(deck, "--out", tmp_path / "cold", "--only", "pdf").code == 0
+    settings = deck / "deck.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "language: de\n", encoding="utf-8")
+    warm = run_cli(deck, "--out", tmp_path / "warm", "--only", "pdf")
+    fresh = run_cli(deck, "--out", tmp_path / "fresh", "--only", "pdf", "--no-cache")
+    assert warm.code == fresh.code == 0 and warm.err == fresh.err
+    assert outputs(tmp_path / "warm") == outputs(tmp_path / "fresh") != outputs(tmp_path / "cold")
