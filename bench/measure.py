@@ -21,6 +21,7 @@ class Runs:
 
     seconds: list[float] = field(default_factory=list)
     peak_kb: list[int] = field(default_factory=list)
+    cpu_seconds: list[float] = field(default_factory=list)  # user + sys over the session's processes
     stages: list[dict[str, float]] = field(default_factory=list)  # what the process printed as JSON
 
     @property
@@ -50,8 +51,9 @@ def run_process(command: list[str], runs: Runs, cwd: Path | None = None,
         process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out,
                                    stderr=err, start_new_session=True)
         peak = 0
+        cpu: dict[int, int] = {}  # clock ticks each process of the session had used when last seen
         while process.poll() is None:
-            peak = max(peak, session_pss_kb(process.pid))
+            peak = max(peak, session_pss_kb(process.pid, cpu))
             time.sleep(SAMPLE_SECONDS)
         elapsed = time.perf_counter() - start
         out.seek(0)
@@ -61,12 +63,14 @@ def run_process(command: list[str], runs: Runs, cwd: Path | None = None,
         raise RuntimeError(f"{' '.join(map(str, command))} exited {process.returncode}:\n{problems}")
     runs.seconds.append(elapsed)
     runs.peak_kb.append(peak)  # kilobytes
+    runs.cpu_seconds.append(sum(cpu.values()) / os.sysconf("SC_CLK_TCK"))
     if stdout_json:
         runs.stages.append(json.loads(printed.strip().splitlines()[-1]))
 
 
-def session_pss_kb(session: int) -> int:
-    """The summed PSS, in kB, of every process in ``session`` (0 where /proc cannot tell)."""
+def session_pss_kb(session: int, cpu: dict[int, int] | None = None) -> int:
+    """The summed PSS, in kB, of every process in ``session`` (0 where /proc cannot tell); into ``cpu``,
+    each one's user and system clock ticks so far (a process that lives less than a sample is missed)."""
     total = 0
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -76,6 +80,8 @@ def session_pss_kb(session: int) -> int:
                 fields = stat.read().rsplit(")", 1)[1].split()
             if int(fields[3]) != session:  # state, ppid, pgrp, session
                 continue
+            if cpu is not None:
+                cpu[int(entry.name)] = int(fields[11]) + int(fields[12])  # utime, stime
             with open(f"/proc/{entry.name}/smaps_rollup") as rollup:
                 total += next(int(line.split()[1]) for line in rollup if line.startswith("Pss:"))
         except (OSError, ValueError, IndexError, StopIteration):

@@ -3,6 +3,7 @@
     python bench/run.py                          # 1k, 10k and 100k cards, best of 3: several minutes
     python bench/run.py --sizes 1000,10000       # the quick run
     python bench/run.py --output bench/RESULTS.md
+    python bench/run.py --sizes 10000 --only-rebuild --repeat 3   # the cold build and the rebuild alone
 
 For each size it writes a synthetic deck (bench/generate.py), then runs, in
 turn and ``--repeat`` times so that drifting load hits all of them alike:
@@ -111,7 +112,6 @@ def measure_size(count: int, work: Path, repeat: int, ankdown: str | None, pdf_u
     formats = [f for f in default_formats() if f != "pdf" or count <= pdf_up_to]
     only = [arg for name in formats for arg in ("--only", name)] if formats != default_formats() else []
     whole = [python, build_py, str(cards), "--out", str(out), "-q", "--no-cache", *only]
-    cached = [python, build_py, str(cards), "--out", str(out), "-q", "--cache", str(folder / "cache"), *only]
     # One untimed build: its .apkg is the floor's input, so the floor writes the very same notes.
     warm = build(BuildRequest(cards, out=out, formats=tuple(formats), epoch=int(EPOCH), cache=False))
     assert warm.exit_code == 0, [problem.format() for problem in warm.problems]
@@ -126,10 +126,8 @@ def measure_size(count: int, work: Path, repeat: int, ankdown: str | None, pdf_u
         if "pdf" in formats:
             run_process(floor + [",".join(f if f != "pdf" else "pdf-text" for f in formats)],
                         result.floor_text, env=env, stdout_json=True)
-        shutil.rmtree(folder / "cache", ignore_errors=True)
-        run_process(cached, result.cold_cached, env=env)
-        edit_one_card(cards, n)
-        run_process(cached, result.rebuild, env=env)
+        measure_cold_and_rebuild(cards, folder, n, rebuild_commands(folder, cards, formats), env,
+                                 result.cold_cached, result.rebuild)
         run_process([python, build_py, str(cards), "--out", str(out), "--only", "apkg", "-q", "--no-cache"],
                     result.apkg_only, env=env)
         run_process(floor + ["apkg"], result.floor_apkg, env=env, stdout_json=True)
@@ -140,6 +138,42 @@ def measure_size(count: int, work: Path, repeat: int, ankdown: str | None, pdf_u
         run_process([python, str(REPO / "bench" / "stages.py"), str(cards), str(out), ",".join(formats)],
                     result.stages, env=env, stdout_json=True)
     return result
+
+
+def rebuild_commands(folder: Path, cards: Path, formats: list[str]) -> list[str]:
+    """The whole build into the cache of ``folder`` (``--only`` each format unless they are the default)."""
+    only = [arg for name in formats for arg in ("--only", name)] if formats != default_formats() else []
+    return [sys.executable, str(REPO / "build.py"), str(cards), "--out", str(folder / "dist"), "-q",
+            "--cache", str(folder / "cache"), *only]
+
+
+def measure_cold_and_rebuild(cards: Path, folder: Path, run: int, command: list[str], env: dict[str, str],
+                             cold: Runs, rebuild: Runs) -> None:
+    """Once: the build into an empty cache, then the rebuild after editing one card."""
+    shutil.rmtree(folder / "cache", ignore_errors=True)
+    run_process(command, cold, env=env)
+    edit_one_card(cards, run)
+    run_process(command, rebuild, env=env)
+
+
+def measure_rebuild_only(count: int, work: Path, repeat: int, pdf_up_to: int) -> str:
+    """The cold build and the rebuild after a one-card edit alone, in turn ``repeat`` times: a short report."""
+    folder = work / str(count)
+    shutil.rmtree(folder, ignore_errors=True)
+    cards, _ = generate(folder, count)
+    formats = [f for f in default_formats() if f != "pdf" or count <= pdf_up_to]
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": str(REPO)}
+    cold, rebuild = Runs(), Runs()
+    load_before = load_average()
+    for n in range(repeat):
+        print(f"  {count} cards: run {n + 1} of {repeat}", file=sys.stderr)
+        measure_cold_and_rebuild(cards, folder, n, rebuild_commands(folder, cards, formats), env, cold, rebuild)
+    return "\n".join([
+        f"{count:,} cards, {', '.join(formats)}; best of {repeat}; load {load_before} before, {load_average()} after",
+        f"cold build, empty cache: {cold.best:.2f} s wall, {min(cold.cpu_seconds):.2f} s CPU (all processes)",
+        f"rebuild after a one-card edit: {rebuild.best:.2f} s wall, {min(rebuild.cpu_seconds):.2f} s CPU",
+        f"rebuild/cold: {rebuild.best / cold.best:.2f}x wall, "
+        f"{min(rebuild.cpu_seconds) / min(cold.cpu_seconds):.2f}x CPU"])
 
 
 def edit_one_card(cards: Path, run: int) -> None:
@@ -170,8 +204,17 @@ def main(argv: list[str] | None = None) -> int:
                           "document in memory, some 1.5 GB for 10k cards (default: %(default)s)")
     cli.add_argument("--work", type=Path, help="folder for decks and outputs; its deck folders are made afresh (default: a temporary one)")
     cli.add_argument("--output", type=Path, help="also write the report (Markdown) to this file")
+    cli.add_argument("--only-rebuild", action="store_true",
+                     help="time only the cold build and the rebuild after a one-card edit, with their CPU time")
     args = cli.parse_args(argv)
     sizes = [int(size.replace("_", "")) for size in args.sizes.split(",")]
+    if args.only_rebuild:
+        work = args.work or Path(tempfile.mkdtemp(prefix="factdeck-bench-"))
+        for count in sizes:
+            print(measure_rebuild_only(count, work, args.repeat, args.pdf_up_to))
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+        return 0
     ankdown = find_ankdown()
     if ankdown is None:
         print("ankdown not found: the peer columns are left empty. Install it with "

@@ -80,3 +80,13 @@ def test_the_floor_prints_the_very_cards_factdeck_prints(built, run_cli, tmp_pat
     ours, floors = page_words(tmp_path / "benchmark.pdf"), page_words(tmp_path / "floor.pdf")
     assert len(ours) == len(floors) == 2 * -(-CARDS // 9)  # fronts and backs, nine cards a sheet
     assert ours == floors
+
+
+def test_only_rebuild_times_the_cold_build_and_the_rebuild_with_their_cpu(tmp_path, capsys):
+    from bench.run import main as bench_main
+
+    assert bench_main(["--sizes", "30", "--only-rebuild", "--repeat", "1", "--work", str(tmp_path)]) == 0
+    report = capsys.readouterr().out
+    assert "cold build, empty cache:" in report and "rebuild after a one-card edit:" in report
+    assert "x CPU" in report
+    assert "(edit 0)" in "".join(path.read_text() for path in (tmp_path / "30" / "cards").glob("part-*.yaml"))

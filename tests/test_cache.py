@@ -10,6 +10,8 @@ import pypdf
 import pytest
 
 from factdeck.builders.printing import chunks as pdf_chunks
+from factdeck.builders.printing.builder import PdfBuilder
+from factdeck.builders.printing.kept import measured_more
 from factdeck.cache import FOLDER_NAME, Cache, cache_for
 
 REPO = Path(__file__).parent.parent
@@ -54,9 +56,32 @@ def test_a_rebuild_after_an_edit_is_the_fresh_build_byte_for_byte(run_cli, deck,
                                                "stalins-ussr-preview.png"}
     assert outputs(tmp_path / "warm") == outputs(tmp_path / "fresh")
     assert outputs(tmp_path / "warm") != outputs(tmp_path / "cold")
-    # New: the edited file's checked cards, its one chunk (known by its cards and by its source),
-    # the joined PDF; at most the probe too (a new pair of letters); never the other seven chunks.
-    assert 4 <= len(entries(own_build_cache) - kept) <= 5
+    # New: the edited file's checked cards, its one chunk (known by its cards, by the texts it measured and
+    # by its source) and that chunk's texts' sample; at most the probe too (a new pair of letters); never
+    # the other seven chunks.
+    assert 5 <= len(entries(own_build_cache) - kept) <= 6
+
+
+def test_an_edit_that_the_probe_measures_anew_renders_only_its_own_chunk(run_cli, deck, tmp_path, own_build_cache,
+                                                                          monkeypatch):
+    assert run_cli(deck, "--out", tmp_path / "cold", "--only", "pdf").code == 0
+    rendered = []
+    render = PdfBuilder.source
+
+    def counted(self, *args, **kwargs):
+        rendered.append(args[1])
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(PdfBuilder, "source", counted)
+    path = deck / "industrialization.yaml"
+    text = path.read_text(encoding="utf-8")
+    # Pairs of letters no card had: the probe measures them, and only texts holding them measure otherwise.
+    path.write_text(text.replace("answer: Heavy industry.", "answer: Heavy industry (Qzxq)."), encoding="utf-8")
+    warm = run_cli(deck, "--out", tmp_path / "warm", "--only", "pdf")
+    assert warm.code == 0 and len(rendered) == 1
+    fresh = run_cli(deck, "--out", tmp_path / "fresh", "--only", "pdf", "--no-cache")
+    assert fresh.code == 0 and len(rendered) == 1 + 24 // SHEETS
+    assert outputs(tmp_path / "warm") == outputs(tmp_path / "fresh")
 
 
 def test_an_unchanged_rebuild_keeps_every_entry_and_the_outputs(run_cli, deck, tmp_path, own_build_cache):
@@ -247,3 +272,29 @@ def test_every_card_file_of_the_bundled_deck_is_kept_and_not_read_again(deck, tm
     assert sorted(loaded) == ["deck.yaml", "sources.yaml"]
     assert again == first and [card.field_positions for card in again.cards] == \
         [card.field_positions for card in first.cards]
+
+
+def test_a_probe_that_measured_more_says_what_it_added_only_if_the_rest_measured_the_same():
+    old = {"widths": {"a": 0.5, "b": 0.6}, "kerning": {"ab": -0.01}, "line": 1.2, "columns": [20.0],
+           "spaces": [0.25, 0.25], "bounds": True}
+    assert measured_more(old, old) == (set(), set())
+    more = {**old, "widths": {**old["widths"], "c": 0.4}, "kerning": {**old["kerning"], "bc": 0.0}}
+    assert measured_more(old, more) == ({"c"}, {"bc"})
+    for changed in ({"widths": {"a": 0.51, "b": 0.6}}, {"kerning": {}}, {"spaces": [0.25, 0.3]},
+                    {"line": 1.3}, {"columns": [19.0]}, {"bounds": False}):
+        assert measured_more(old, {**more, **changed}) is None
+    assert measured_more(None, old) is None  # the earlier probe's entry is gone: measure every text again
+
+
+def test_a_changed_deck_language_prints_its_quotes_though_each_chunks_texts_were_kept(run_cli, deck, tmp_path,
+                                                                                      own_build_cache):
+    path = deck / "industrialization.yaml"  # quoted: „industry“ in German, whose opening quote nothing else has
+    path.write_text(path.read_text(encoding="utf-8").replace("answer: Heavy industry.", "answer: 'Heavy \"industry\".'"),
+                    encoding="utf-8")
+    assert run_cli(deck, "--out", tmp_path / "cold", "--only", "pdf").code == 0
+    settings = deck / "deck.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "language: de\n", encoding="utf-8")
+    warm = run_cli(deck, "--out", tmp_path / "warm", "--only", "pdf")
+    fresh = run_cli(deck, "--out", tmp_path / "fresh", "--only", "pdf", "--no-cache")
+    assert warm.code == fresh.code == 0 and warm.err == fresh.err
+    assert outputs(tmp_path / "warm") == outputs(tmp_path / "fresh") != outputs(tmp_path / "cold")

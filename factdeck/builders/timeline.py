@@ -21,8 +21,10 @@ from ..errors import FactdeckError, Position, Problem
 from ..model import DateCard, Deck
 from ..output import open_temporary
 from . import Builder
+from .printing.chunks import ChunkResult
 from .printing.compiler import typst_compiler
 from .printing.fonts import font_set, typst_language
+from .printing.kept import fonts_fingerprint, load_typeset, store_typeset, typeset_key
 from .printing.layout import PAPERS
 
 TEMPLATE = "print/timeline.typ"
@@ -52,16 +54,23 @@ class TimelineBuilder(Builder):
             deck=deck, years=years, unplaced=unplaced, paper_width=paper[0], paper_height=paper[1],
             built=datetime.fromtimestamp(self.options.epoch, timezone.utc),
             fonts=fonts.for_language, language=typst_language)
-        with tempfile.TemporaryDirectory() as root:
-            try:
-                pdf, warnings = typst_compiler(source, Path(root), fonts.paths).compile_with_warnings(
-                    format="pdf", timestamp=self.options.epoch)
-            except typst.TypstError as error:
-                raise FactdeckError([Problem(Position(f"templates/{TEMPLATE}"),
-                                             f"Typst could not compile the timeline: {error.message}")]) from None
-        for warning in warnings:
-            self.options.log.warning(Position(f"templates/{TEMPLATE}"), f"Typst: {warning.message}")
-        assert isinstance(pdf, bytes)
+        # Typeset again only if its source changed (an edit of a date card): kept as the print's chunks are.
+        key = typeset_key(source, "timeline pdf", self.options.epoch, fonts_fingerprint(fonts))
+        kept = load_typeset(self.options.cache, key)
+        if kept is None:
+            with tempfile.TemporaryDirectory() as root:
+                try:
+                    pdf, warnings = typst_compiler(source, Path(root), fonts.paths).compile_with_warnings(
+                        format="pdf", timestamp=self.options.epoch)
+                except typst.TypstError as error:
+                    raise FactdeckError([Problem(Position(f"templates/{TEMPLATE}"),
+                                                 f"Typst could not compile the timeline: {error.message}")]) from None
+            assert isinstance(pdf, bytes)
+            kept = ChunkResult(pdf, warnings=tuple(warning.message for warning in warnings))
+            store_typeset(self.options.cache, key, kept)
+        pdf = kept.pdf
+        for message in kept.warnings:
+            self.options.log.warning(Position(f"templates/{TEMPLATE}"), f"Typst: {message}")
         with open_temporary(target) as file:
             file.write(pdf)
         placed = sum(len(year.cards) for year in years)

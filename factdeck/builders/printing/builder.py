@@ -16,28 +16,31 @@ import string
 from importlib import resources
 import tempfile
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
+from functools import cache as cache_of
+from itertools import accumulate
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TypeVar
 
 from ...errors import Position
-from ...model import Card, Deck
+from ...model import Deck
 from ...output import open_temporary
-from ...typography import typographic
 from .. import Builder
 from . import chunks
 from .compiler import (PREVIEW_PPI, TEMPLATE, TypstFailure, compile_document, overflows, query, template_problem,
                        typst_compiler, typst_error)
 from .coverage import check_coverage, has_right_to_left_text, text_direction
 from .fonts import FontSet, font_set, typst_language
-from .fitting import Probe, TextExtents, probe_for
-from .kept import (ReadCards, fonts_fingerprint, inputs_key, joined_key, load_typeset, probe_key, store_typeset,
-                   templates_fingerprint, typeset_key)
+from .fitting import Probe, TextExtents, probe_of
+from .kept import (MeasuredTexts, ReadCards, cards_digest, fonts_fingerprint, inputs_key, load_typeset,
+                   measured_key, probe_key, store_typeset, templates_fingerprint, typeset_key)
 from .layout import Layout, plan
 from .pictures import embed_pictures, write_pictures
 from .printed_text import PrintedTexts
+from .samples import TextSample, deck_sample, printed_card_texts
 
 FONT_PROBE = "<factdeck-font>"  # the metadata label of what probe.typ measured
 # Measures the print style for fitting; inside the package, so no user's template replaces it.
@@ -45,6 +48,7 @@ PROBE_TEMPLATE = resources.files(__package__) / "probe.typ"
 STYLE_TEMPLATE = "print/style.typ"
 # Probed whatever the deck holds: the text templates add around card text ("Source: ", quotes).
 ALWAYS_PROBED = string.printable.strip() + " “”‘’–—"
+T = TypeVar("T")
 
 
 class PdfBuilder(Builder):
@@ -56,13 +60,13 @@ class PdfBuilder(Builder):
         deck = deck.as_printed()  # from here on a card is a printed card (a cloze prints one per deletion)
         progress = self.options.progress
         progress.stage("pdf: writing the layout")
-        layout = self.layout(deck)
-        parts = chunks.chunks_of(layout, [sum(map(len, _printed_card_texts(card))) for card in deck.cards])
-        if len(parts) > 1:  # the workers' server starts up while the fonts are checked and the probe runs
-            chunks.start_workers_server()
+        layout, parts, _ = self.chunked(deck)
+        cache = self.options.cache.folder
+        if len(parts) > 1 and (cache is None or not cache.exists()):  # surely needed: it starts up while the
+            chunks.start_workers_server()                                # fonts are checked and the probe runs
         progress.stage("pdf: checking the fonts")
         fonts = self.fonts(deck)
-        if check_coverage(deck, fonts, self.options.log) and self.options.strict:
+        if check_coverage(deck, fonts, self.options.log, self.sample(deck).written) and self.options.strict:
             self.options.log.raise_if_errors(strict=True)  # before typesetting: nothing is written
         probed, extents = self.measure(deck, layout)
         if len(parts) == 1:  # one compile here: no worker to start
@@ -100,11 +104,21 @@ class PdfBuilder(Builder):
         # scripts and fonts too.
         scripts = sorted((name, repr(value)) for name, value in self.scripts(deck).items() if not callable(value))
         shared = (templates_fingerprint(self.env), repr(deck.settings), repr(sorted(deck.sources.items())),
-                  probed, str(epoch), str(len(deck.cards)), repr(scripts), fonts_used) \
-            if cache.folder is not None else ()
-        inputs = [inputs_key(shared, part, deck.cards) if shared else "" for part in parts]
+                  repr(self.options.print), str(epoch), str(len(deck.cards)), repr(scripts), fonts_used)
+        digests = self.chunked(deck)[2] if cache.folder is not None else None
+        places = list(zip(accumulate((len(part.pages) for part in parts), initial=0), parts, digests or ()))
+        inputs = [inputs_key((*shared, probed), *place) for place in places] or [""] * len(parts)
         keys = [cache.get_alias(key) if key else "" for key in inputs]  # each chunk's source's, once known
         kept = [load_typeset(cache, key) if key else None for key in keys]  # each chunk's pages, once typeset
+        measured = [measured_key(shared, *place) for place in places] or [""] * len(parts)
+        probes = cache_of(cache.get_json)  # what each probe measured, read once
+        for index, key in enumerate(measured):  # the probe changed: did the chunk's texts measure the same?
+            if key and kept[index] is None and (known := MeasuredTexts(extents or _unmeasured).source_key(
+                    cache, key, probed, probes)):
+                kept[index] = load_typeset(cache, known)
+                if kept[index] is not None:
+                    keys[index] = known
+                    cache.put_alias(inputs[index], known)
         submitted: deque[int] = deque()  # the chunks the workers are typesetting, in order
 
         def missing() -> Iterator[str]:  # rendered as the workers take them, so typesetting starts at once
@@ -112,10 +126,12 @@ class PdfBuilder(Builder):
                 if kept[index] is not None:
                     continue
                 read = ReadCards(deck.cards, {face.index for page in part.pages for face in page.faces})
-                source = self.source(deck, part, extents, read=read)
+                asked = MeasuredTexts(extents or _unmeasured)
+                source = self.source(deck, part, asked, read=read)
                 keys[index] = typeset_key(source, "pdf", epoch, fonts_used)
                 if inputs[index] and read.only_own:
                     cache.put_alias(inputs[index], keys[index])
+                    asked.store(cache, measured[index], keys[index], probed)
                 kept[index] = load_typeset(cache, keys[index])
                 if kept[index] is None:
                     submitted.append(index)
@@ -133,17 +149,14 @@ class PdfBuilder(Builder):
                     kept[done] = result
                 yield kept[index]  # type: ignore[misc]
 
-        pdf = cache.get(joined_key(keys)) if all(kept) else None  # nothing changed: nothing to join
-        if pdf is None:  # pictures are named by their content in the source: its key covers them
-            with tempfile.TemporaryDirectory() as folder, \
-                    closing(chunks.compile_in_workers(missing(), epoch, fonts.paths,
-                                                      write_pictures(deck, Path(folder), stand_ins=True))) as compiled:
-                try:  # joined as they come: the chunks before a missing one while it is typeset
-                    pdf = chunks.join(result.pdf for result in in_order(compiled))
-                except chunks.WorkerCrash:
-                    raise template_problem("Typst stopped without finishing the print layout (out of memory?); "
-                                            "try again with fewer cards or more memory") from None
-            cache.put(joined_key(keys), pdf)
+        # Pictures are named by their content in the source: its key covers them.
+        with tempfile.TemporaryDirectory() as folder, closing(self.compiled(
+                missing(), sum(result is None for result in kept), deck, Path(folder))) as compiled:
+            try:
+                pdf = chunks.join(result.pdf for result in in_order(compiled))
+            except chunks.WorkerCrash:
+                raise template_problem("Typst stopped without finishing the print layout (out of memory?); "
+                                        "try again with fewer cards or more memory") from None
         with open_temporary(target) as file:
             file.write(pdf)
         results = [result for result in kept if result is not None]
@@ -152,6 +165,17 @@ class PdfBuilder(Builder):
             warnings.extend(w for w in result.warnings if w not in warnings)  # each chunk says the same
         self.log_typst_warnings(warnings)
         return [overflow for result in results for overflow in result.overflows]
+
+    def compiled(self, sources: Iterator[str], unknown: int, deck: Deck,
+                 folder: Path) -> Iterator[chunks.ChunkResult]:
+        """Each of ``sources`` compiled (with the deck's pictures written into ``folder``): in worker processes,
+        or here when at most :data:`chunks.IN_PROCESS_CHUNKS` of the ``unknown`` chunks may need it."""
+        epoch, font_paths = self.options.epoch, self.fonts(deck).paths
+        pictures = write_pictures(deck, folder, stand_ins=True)  # completed by embed_pictures in in_order
+        if unknown <= chunks.IN_PROCESS_CHUNKS:
+            return (chunks.compile_chunk(source, epoch, pictures, font_paths) for source in sources)
+        chunks.start_workers_server()  # unless started already
+        return chunks.compile_in_workers(sources, epoch, font_paths, pictures)
 
     def typeset(self, deck: Deck, source: str, format: str) -> chunks.ChunkResult:
         """``source`` compiled here as ``format`` ("pdf" or "png") with the deck's fonts, or as the cache kept it."""
@@ -174,6 +198,28 @@ class PdfBuilder(Builder):
     def layout(self, deck: Deck) -> Layout:
         return plan(len(deck.cards), self.options.print)
 
+    def chunked(self, deck: Deck) -> tuple[Layout, list[Layout], list[str] | None]:
+        """The deck's layout, its chunks (see chunks.py) and, with a cache, each chunk's :func:`cards_digest`."""
+        def chunked() -> tuple[Layout, list[Layout], list[str] | None]:
+            layout = self.layout(deck)
+            parts = chunks.chunks_of(layout, [sum(map(len, printed_card_texts(card))) for card in deck.cards])
+            digests = [cards_digest(part, deck.cards) for part in parts] \
+                if self.options.cache.folder is not None else None
+            return layout, parts, digests
+        return self._once_a_deck(deck, "_chunked", chunked)
+
+    def sample(self, deck: Deck) -> TextSample:
+        """What the probe and the font check read of the deck's printed texts (see samples.py)."""
+        return self._once_a_deck(deck, "_sample", lambda: deck_sample(deck, *self.chunked(deck)[1:],
+                                                                       self.options.cache))
+
+    def _once_a_deck(self, deck: Deck, name: str, make: Callable[[], T]) -> T:
+        """``make()``, worked out once a deck: the builder is asked again as a large deck is rendered."""
+        known = self.__dict__.get(name)
+        if known is None or known[0] is not deck:
+            known = self.__dict__[name] = (deck, make())
+        return known[1]  # type: ignore[no-any-return]
+
     def fonts(self, deck: Deck) -> FontSet:
         """The fonts Typst is given besides its own: the installed font packages' and the deck's."""
         return self.scripts(deck)["font_set"]  # type: ignore[return-value]
@@ -181,16 +227,14 @@ class PdfBuilder(Builder):
     def scripts(self, deck: Deck) -> dict[str, object]:
         """What the templates need to know of the deck's languages and scripts (see
         print/languages.typ), worked out once a deck (a large one's source is rendered chunk by chunk)."""
-        known = self.__dict__.get("_scripts")
-        if known is None or known[0] is not deck:
+        def scripts() -> dict[str, object]:
             fonts = font_set(deck.settings.fonts_folder)
-            known = self.__dict__["_scripts"] = (deck, {
-                "font_set": fonts, "fonts": fonts.for_language, "language": typst_language,
-                "rtl": has_right_to_left_text(deck), "direction": text_direction,
-                "own_languages": any(card.language for card in deck.cards)})
-        return known[1]
+            return {"font_set": fonts, "fonts": fonts.for_language, "language": typst_language,
+                    "rtl": has_right_to_left_text(deck, self.sample(deck).written), "direction": text_direction,
+                    "own_languages": any(card.language for card in deck.cards)}
+        return self._once_a_deck(deck, "_scripts", scripts)
 
-    def source(self, deck: Deck, layout: Layout, extents: TextExtents | None, preview: bool = False,
+    def source(self, deck: Deck, layout: Layout, extents: Callable[[str], str] | None, preview: bool = False,
                read: ReadCards | None = None) -> str:
         """The Typst source of the pages of ``layout``; faces keep their numbers in the whole deck.
 
@@ -203,7 +247,7 @@ class PdfBuilder(Builder):
             card_width=layout.card[0], card_height=layout.card[1],
             paper_width=layout.paper[0], paper_height=layout.paper[1],
             built=datetime.fromtimestamp(self.options.epoch, timezone.utc), preview=preview,
-            extent=extents or (lambda text: "none"),
+            extent=extents or _unmeasured,
             printed=PrintedTexts.of(deck),
             probe=None,  # a user's cards.typ from factdeck 0.1 holds a probe of its own: never taken
             **self.scripts(deck))
@@ -226,7 +270,8 @@ class PdfBuilder(Builder):
     def measure(self, deck: Deck, layout: Layout) -> tuple[str, TextExtents | None]:
         """:meth:`text_extents`, and the key of the probe that measured them (which stands for them)."""
         cache, paths = self.options.cache, self.fonts(deck).paths
-        probe = probe_for(_printed_texts(deck, PrintedTexts.of(deck)), also=ALWAYS_PROBED)
+        sample = self.sample(deck)
+        probe = probe_of(sample.shown, sample.pairs, also=ALWAYS_PROBED)
         source = self.probe_source(deck, layout, probe)
         key = probe_key(source, fonts_fingerprint(self.fonts(deck)))
         font = cache.get_json(key)
@@ -269,19 +314,6 @@ class PreviewBuilder(PdfBuilder):
         return f"the first sheet of {self.options.print.paper} paper, front and back, at {PREVIEW_PPI} ppi"
 
 
-def _printed_card_texts(card: Card, printed: PrintedTexts | None = None) -> Iterator[str]:
-    """The texts of a card that its printed faces may show (as ``printed`` shows them: without markup)."""
-    if printed is None:
-        yield from card.texts().values()
-        yield card.note
-        return
-    yield from (printed.shown(card, name) for name in card.texts())
-    yield printed.shown(card, "note")
-
-
-def _printed_texts(deck: Deck, printed: PrintedTexts) -> Iterator[str]:
-    """Every text of the deck that a printed face may show, as it shows it (typeset: see typography.py)."""
-    for card in deck.cards:
-        yield from _printed_card_texts(card, printed)
-    for source in deck.sources.values():
-        yield from map(typographic, (source.author, source.title, source.year))
+def _unmeasured(text: str) -> str:
+    """The extent of every text when the style's faces must all be measured (see :meth:`PdfBuilder.measure`)."""
+    return "none"

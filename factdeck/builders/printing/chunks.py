@@ -16,21 +16,23 @@ the same chunks give the same bytes.
 from __future__ import annotations
 
 import io
-import multiprocessing
 import os
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ...processes import BUILD_PID, SERVER_PID, die_with_parent, leave_stopping_to_parent, stopping_held
 from .compiler import TypstFailure, overflows, typst_compiler
+from .joining import UnexpectedPdf, join_pdfs
 from .layout import Layout
 from .pictures import link_pictures
+
+if TYPE_CHECKING:  # imported when workers are started: a rebuild typesets in its own process
+    import multiprocessing
 
 # Measured at 10k cards on 2 cores, whole build and peak memory (PSS summed over the parent
 # and its workers): 40 sheets a chunk 5.3 s and 328 MB, 50 sheets 5.2 s and 362 MB, 60 sheets
@@ -48,6 +50,9 @@ ONE_COMPILE_SHEETS = 120
 # 1,080 of them 3.6 GB. No compile is given more than this many printed characters, a sheet at least.
 CHARACTERS_PER_COMPILE = 500_000
 WORKERS = min(2, os.cpu_count() or 1)
+# A rebuild after an edit typesets as many chunks as it touched: this many are compiled in the
+# builder's own thread (Typst lets go of Python's lock), with no worker server to start.
+IN_PROCESS_CHUNKS = 1
 QUIET_TRACKER = "ignore:resource_tracker:UserWarning"  # a -W option, see worker_context
 
 
@@ -103,13 +108,15 @@ def split(layout: Layout, sheets: int, weights: Sequence[int] = ()) -> list[Layo
     return [replace(layout, pages=layout.pages[start:end]) for start, end in zip(bounds, bounds[1:])]
 
 
-def compile_chunk(source: str, epoch: int, pictures: Path | None = None) -> ChunkResult:
-    """In a worker: compile one chunk (reading ``pictures``, see pictures.py). A Typst error is returned as text."""
+def compile_chunk(source: str, epoch: int, pictures: Path | None = None,
+                  font_paths: tuple[Path, ...] | None = None) -> ChunkResult:
+    """Compile one chunk (reading ``pictures``, see pictures.py) with ``font_paths``, in a worker those it
+    was started with. A Typst error is returned as text."""
     import typst
 
     with tempfile.TemporaryDirectory() as root:
         link_pictures(Path(root), pictures)
-        compiler = typst_compiler(source, Path(root), _FONT_PATHS)
+        compiler = typst_compiler(source, Path(root), _FONT_PATHS if font_paths is None else font_paths)
         try:
             # No tags: pypdf cannot join the chunks' structure trees, and dangling ones are worse.
             pdf, warnings = compiler.compile_with_warnings(format="pdf", timestamp=epoch, pdf_tags=False)
@@ -124,6 +131,8 @@ def compile_chunk(source: str, epoch: int, pictures: Path | None = None) -> Chun
 
 def worker_context() -> multiprocessing.context.BaseContext:
     """How workers start: forked from a server process that has imported Typst, else spawned."""
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     # Not fork: the parent has threads (Typst's, the .apkg builder's) that a fork would copy mid-flight.
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
@@ -162,6 +171,9 @@ def compile_in_workers(sources: Iterable[str], epoch: int, font_paths: tuple[Pat
     worker dies. Python 3.10 has no ``max_tasks_per_child``: there a fresh pool
     takes each batch of chunks.
     """
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     context = worker_context()
     chunks = iter(sources)
     if sys.version_info >= (3, 11):
@@ -202,7 +214,20 @@ _FONT_PATHS: tuple[Path, ...] = ()  # in a worker: the folders of fonts Typst is
 
 
 def join(pdfs: Iterable[bytes]) -> bytes:
-    """The pages of ``pdfs`` in order, as one PDF with the first one's title, dates and identifier."""
+    """The pages of ``pdfs`` in order, as one PDF with the first one's title, dates and identifier.
+
+    Renumbered and copied as Typst wrote them (:mod:`.joining`); a chunk laid out
+    otherwise is joined with pypdf, which reads every object.
+    """
+    pdfs = list(pdfs) if not isinstance(pdfs, list) else pdfs
+    try:
+        return join_pdfs(pdfs)
+    except UnexpectedPdf:
+        return join_parsed(pdfs)
+
+
+def join_parsed(pdfs: Iterable[bytes]) -> bytes:
+    """:func:`join` by pypdf: every chunk parsed into objects, its pages cloned into the first one's document."""
     import pypdf
     from pypdf.generic import NameObject
 

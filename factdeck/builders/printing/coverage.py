@@ -10,7 +10,7 @@ Also here: which way a text runs, decided as HTML's ``dir="auto"`` does.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 from dataclasses import dataclass
 
 from ...errors import Position, ProblemLog
@@ -45,13 +45,16 @@ def printed_texts(deck: Deck) -> Iterator[PrintedText]:
                 yield PrintedText(text, source.position, f"source '{source.key}': '{field}'")
 
 
-def check_coverage(deck: Deck, fonts: FontSet, log: ProblemLog) -> int:
-    """Warn at each field holding characters no font has; how many fields did."""
+def check_coverage(deck: Deck, fonts: FontSet, log: ProblemLog, characters: Set[str] | None = None) -> int:
+    """Warn at each field holding characters no font has; how many fields did.
+
+    ``characters``: every character of the deck's printed texts, when known already.
+    """
     if not typst_fonts_found():  # a typst whose library holds its fonts some other way
         log.note(Position("factdeck"), "the fonts Typst ships were not found in its library, so printed "
                                        "characters were not checked for a font (a newer typst package?)")
         return 0
-    missing = uncovered(_characters(deck), fonts)
+    missing = uncovered(_characters(deck) if characters is None else characters, fonts)
     if not missing:
         return 0
     fields = 0
@@ -106,10 +109,12 @@ def _is_emoji(char: str) -> bool:
     return 0x1F000 <= ord(char) <= 0x1FAFF or 0x2600 <= ord(char) <= 0x27BF
 
 
-def has_right_to_left_text(deck: Deck) -> bool:
-    """Whether the deck's printed texts hold a right-to-left letter: only then does faces.typ ask
-    :func:`text_direction` which way each face's texts run, so a deck without one is not slowed."""
-    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in _characters(deck) if char >= _FIRST_RTL)
+def has_right_to_left_text(deck: Deck, characters: Set[str] | None = None) -> bool:
+    """Whether the deck's printed texts (whose ``characters`` may be known already) hold a right-to-left
+    letter: only then does faces.typ ask :func:`text_direction` which way each face's texts run, so a
+    deck without one is not slowed."""
+    return any(unicodedata.bidirectional(char) in ("R", "AL")
+               for char in (_characters(deck) if characters is None else characters) if char >= _FIRST_RTL)
 
 
 _FIRST_RTL = "\u0590"  # the first right-to-left letters (Hebrew); below them every letter runs left to right

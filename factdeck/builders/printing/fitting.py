@@ -100,9 +100,18 @@ class Probe:
 def probe_for(texts: Iterable[str], also: str = "") -> Probe:
     """What the template's probe measures for ``texts`` (and the characters of ``also``), sorted."""
     every = "\n".join(text for text in texts if text)  # one string: set() and split() at C speed
-    measured = {char for char in set(every) | set(also) if char != "\n" and measurable(char)}
+    return probe_of(set(every), text_pairs(every), also)
+
+
+def text_pairs(text: str) -> set[str]:
+    """Every two characters side by side in a word of ``text``."""
+    return {word[index:index + 2] for word in set(text.split()) for index in range(len(word) - 1)}
+
+
+def probe_of(characters: Iterable[str], pairs: Iterable[str], also: str = "") -> Probe:
+    """:func:`probe_for` of texts with these characters and these pairs (see :func:`text_pairs`)."""
+    measured = {char for char in set(characters) | set(also) if char != "\n" and measurable(char)}
     known = {char for char in measured if not char.isspace()}
-    pairs = {word[index:index + 2] for word in set(every.split()) for index in range(len(word) - 1)}
     spaced = dict.fromkeys(context for char in sorted(known) for context in (f"{char} x", f"x {char}"))
     return Probe("".join(sorted(measured)),
                  tuple(sorted(pair for pair in pairs if pair[0] in known and pair[1] in known)),
