@@ -145,7 +145,8 @@ def call_macro(template: jinja2.Template, macro: str, *args: object) -> str:
 def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
     """A sandboxed Jinja environment over the user's templates (if any) and the defaults."""
     import jinja2  # here, not at the top: ``--check`` needs html_text's module, not Jinja
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from .sandbox import Sandbox
 
     search = [user_dir] if user_dir is not None and user_dir.is_dir() else []
     search += [d for d in default_template_dirs() if d not in search]
@@ -153,7 +154,7 @@ def make_environment(user_dir: Path | None = None) -> jinja2.Environment:
     # deck renders their templates: the sandbox keeps them to presentation. No attribute starting
     # with "_" (no way from cycler to os), no calls that change a list, dict or set, no Python
     # beyond the values and filters given here.
-    env = ImmutableSandboxedEnvironment(
+    env = Sandbox(
         loader=jinja2.FileSystemLoader([str(d) for d in search]),
         block_start_string="<%", block_end_string="%>",
         variable_start_string="<<", variable_end_string=">>",

@@ -92,3 +92,36 @@ def test_a_folder_named_in_factdeck_trusted_texts_may_hold_saved_texts(case, run
         beside.rmdir()
     assert "is not read" not in result.err
     assert "quote not found word for word in the text of 'book'" in result.err  # it was read
+
+
+def test_what_the_sandbox_allowed_on_one_type_it_still_refuses_on_another():
+    """The sandbox keeps its answers per type and name (factdeck/sandbox.py): an ``update``
+    allowed on an object of ours stays refused on a dict, whichever is read first, and an
+    object that says it is a dict is treated as one."""
+    import jinja2
+    from jinja2.exceptions import SecurityError
+
+    from factdeck.templating import make_environment
+
+    class Notes:
+        def update(self) -> str:
+            return "fine"
+
+    class LooksLikeADict:
+        __class__ = dict  # type: ignore[assignment]
+
+        def update(self) -> str:
+            return "changed"
+
+    env = make_environment(None)
+    template = env.from_string("<< value.update() >>")
+    for _ in range(2):  # the second time from what was kept
+        assert template.render(value=Notes()) == "fine"
+        for value in ({}, LooksLikeADict()):
+            try:
+                template.render(value=value)
+            except SecurityError as error:
+                assert "access to attribute 'update'" in str(error)
+            else:
+                raise AssertionError(f"update() allowed on {value!r}")
+    assert isinstance(env, jinja2.sandbox.ImmutableSandboxedEnvironment)
