@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
             for name, tree in order:
                 env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": str(tree)}
                 run_process([sys.executable, str(tree / "build.py"), str(cards), "--out", str(work / name),
-                             "-q", *extra], runs[name, mode], env=env)
+                             "-q", "--no-cache", *extra], runs[name, mode], env=env)  # the work, not the cache
         print(f"  round {round_number + 1} of {args.repeat}", file=sys.stderr)
     print(f"{args.cards:,} cards, best of {args.repeat}, load average {os.getloadavg()[0]:.1f} at the end")
     print("| measure | before | after | after/before |\n|---|---:|---:|---:|")
