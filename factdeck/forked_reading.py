@@ -4,9 +4,8 @@ The process starts with deck.yaml, sources.yaml and the validator already
 read and sends back its files' checked cards and problems. Only a clean
 result is taken: if the process found an error, failed or was not worth
 starting, its files are read here, one after the other, so every message is
-exactly what a single process says (some checks remember what earlier files
-did: a kind's missing note type id is reported once, "did you mean" has one
-budget for the run).
+exactly what a single process says (a check may remember what earlier files
+did: "did you mean" has one budget for the run).
 """
 
 from __future__ import annotations

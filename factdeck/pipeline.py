@@ -96,6 +96,9 @@ def read_deck(cards_dir: Path, strict: bool = False, progress: Progress | None =
         log.warning(Position(display_path(cards_dir)), "the deck has no cards: the outputs would be empty")
     progress.stage("checking cards")
     check_unique_ids(cards, log)
+    if validator.type_ids is not None:  # over the deck, not per file: a file from the cache is checked too
+        for card in cards:
+            validator.type_ids.need(card.kind, card.where("kind"))
     lint_cards(cards, log, markup=settings is not None and settings.markup == "markdown")
     log.raise_if_errors(strict)
     assert settings is not None  # an invalid settings file has logged an error above

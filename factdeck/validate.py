@@ -306,8 +306,6 @@ class Validator(FieldReader):
         self.trailing_comments(raw, facts.commented, label)
         cited = self.cited_sources(raw, sources, label)
         tags = self.kind_tags(file_tags + self.tags(entries.get("tags"), label), kind_name, label)
-        if self.type_ids is not None:
-            self.type_ids.need(kind_name, kind_value.position)  # type: ignore[union-attr]
         if not card_id or media is None or not all(texts[name] for name in facts.required):
             return None
         card = kind(id=card_id, deck=deck, sources=tuple(cited), position=raw.position,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from factdeck.model import NOTE_TYPE_ID_ROOM
 from factdeck.note_type_ids import ID_RANGE, proposed_id
 
@@ -42,3 +44,19 @@ def test_a_proposed_id_is_the_same_every_time_and_clear_of_the_deck_s_ids():
     crowded = [first - 50, first + 10, first + 120]
     moved = proposed_id("1111111111", "cloze", crowded)
     assert all(abs(moved - other) >= NOTE_TYPE_ID_ROOM for other in crowded)
+
+
+def test_a_missing_id_is_reported_for_card_files_the_cache_kept(case, run_cli):
+    """The check looks at the whole deck: a card file read from the cache still needs its kinds' ids."""
+    cards = case("minimal")
+    (cards / "cloze.yaml").write_text(CLOZE_ONLY, encoding="utf-8")
+    (cards / "more-cloze.yaml").write_text(CLOZE_ONLY.replace("first-cloze", "second-cloze"), encoding="utf-8")
+    for build in range(2):
+        result = run_cli(cards, "--out", "dist", "--only", "apkg")
+        assert result.code == 1
+        assert "'note_type_ids' has no id for kind 'cloze', which the card at cards/cloze.yaml:4:11" in result.err
+    (cards / "cloze.yaml").unlink()  # the other file's cards now come from the cache
+    result = run_cli(cards, "--out", "dist", "--only", "apkg")
+    assert result.code == 1, result.err
+    assert "'note_type_ids' has no id for kind 'cloze', which the card at cards/more-cloze.yaml:4:11" in result.err
+    assert not Path("dist").exists() or not list(Path("dist").iterdir())
