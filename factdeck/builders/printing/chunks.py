@@ -219,11 +219,17 @@ def join(pdfs: Iterable[bytes]) -> bytes:
     Renumbered and copied as Typst wrote them (:mod:`.joining`); a chunk laid out
     otherwise is joined with pypdf, which reads every object.
     """
-    pdfs = list(pdfs) if not isinstance(pdfs, list) else pdfs
+    coming, taken = iter(pdfs), []  # each chunk is read as it is typeset; pypdf gets them all if it must
+
+    def taking() -> Iterator[bytes]:
+        for pdf in coming:
+            taken.append(pdf)
+            yield pdf
+
     try:
-        return join_pdfs(pdfs)
+        return join_pdfs(taking())
     except UnexpectedPdf:
-        return join_parsed(pdfs)
+        return join_parsed([*taken, *coming])
 
 
 def join_parsed(pdfs: Iterable[bytes]) -> bytes:
