@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 # could not be searched by name), and each says what it holds to someone editing the note.
 REMARK_FIELD = "Remark"  # the card's 'note'
 ID_FIELD = "Card ID"     # the card's id: the one-step search that selects removed cards' notes
-SHARED_FIELDS = ("Source", REMARK_FIELD, ID_FIELD)
 # Not empty when a card is asked both ways: a reverse direction's front shows only then.
 BOTH_WAYS_FIELD = "Ask Both Ways"
 # A date kind's date as text that sorts in time order: the note type's sort field (Anki's browser).

@@ -31,7 +31,8 @@ HEADER = (
     "# the notes whose content changed (and keeps what users edited in the others). The build writes\n"
     "# it: commit it with the cards. On a merge conflict here, keep either side and build again.\n"
 )
-SECTIONS = ("note", "type", "removed")
+# Each line of the lock: its section and the number of fields it has.
+SECTIONS = {"note": 4, "type": 4, "removed": 3}
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ def read_lock(path: Path) -> Lock:
         parts = line.split()
         if not parts or parts[0].startswith("#"):
             continue
-        shape = {"note": 4, "type": 4, "removed": 3}.get(parts[0])
+        shape = SECTIONS.get(parts[0])
         if shape != len(parts) or not parts[-1].isdigit():
             problems.append(Problem(Position(display_path(path), number),
                                     f"damaged lock line {line.strip()!r}: expected 'note ID DIGEST TIME', "

@@ -230,7 +230,7 @@ class PdfBuilder(Builder):
         def scripts() -> dict[str, object]:
             fonts = font_set(deck.settings.fonts_folder)
             return {"font_set": fonts, "fonts": fonts.for_language, "language": typst_language,
-                    "rtl": has_right_to_left_text(deck, self.sample(deck).written), "direction": text_direction,
+                    "rtl": has_right_to_left_text(self.sample(deck).written), "direction": text_direction,
                     "own_languages": any(card.language for card in deck.cards)}
         return self._once_a_deck(deck, "_scripts", scripts)
 

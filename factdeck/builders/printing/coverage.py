@@ -45,16 +45,16 @@ def printed_texts(deck: Deck) -> Iterator[PrintedText]:
                 yield PrintedText(text, source.position, f"source '{source.key}': '{field}'")
 
 
-def check_coverage(deck: Deck, fonts: FontSet, log: ProblemLog, characters: Set[str] | None = None) -> int:
+def check_coverage(deck: Deck, fonts: FontSet, log: ProblemLog, characters: Set[str]) -> int:
     """Warn at each field holding characters no font has; how many fields did.
 
-    ``characters``: every character of the deck's printed texts, when known already.
+    ``characters``: every character of the deck's printed texts (samples.py keeps them per chunk).
     """
     if not typst_fonts_found():  # a typst whose library holds its fonts some other way
         log.note(Position("factdeck"), "the fonts Typst ships were not found in its library, so printed "
                                        "characters were not checked for a font (a newer typst package?)")
         return 0
-    missing = uncovered(_characters(deck) if characters is None else characters, fonts)
+    missing = uncovered(characters, fonts)
     if not missing:
         return 0
     fields = 0
@@ -64,14 +64,6 @@ def check_coverage(deck: Deck, fonts: FontSet, log: ProblemLog, characters: Set[
             fields += 1
             log.warning(printed.position, _message(printed.what, chars, fonts), printed.card_id)
     return fields
-
-
-def _characters(deck: Deck) -> set[str]:
-    """Every distinct character of the printed texts: one string, so set() runs at C speed."""
-    texts = [text for card in deck.cards for text in (*card.texts().values(), card.note)]
-    texts += [getattr(source, field) for source in deck.sources.values() for field in ("author", "title", "year")]
-    texts.append(deck.settings.name)
-    return set("\n".join(texts))
 
 
 def _message(what: str, chars: list[str], fonts: FontSet) -> str:
@@ -109,12 +101,11 @@ def _is_emoji(char: str) -> bool:
     return 0x1F000 <= ord(char) <= 0x1FAFF or 0x2600 <= ord(char) <= 0x27BF
 
 
-def has_right_to_left_text(deck: Deck, characters: Set[str] | None = None) -> bool:
-    """Whether the deck's printed texts (whose ``characters`` may be known already) hold a right-to-left
-    letter: only then does faces.typ ask :func:`text_direction` which way each face's texts run, so a
-    deck without one is not slowed."""
-    return any(unicodedata.bidirectional(char) in ("R", "AL")
-               for char in (_characters(deck) if characters is None else characters) if char >= _FIRST_RTL)
+def has_right_to_left_text(characters: Set[str]) -> bool:
+    """Whether the deck's printed texts (of these ``characters``) hold a right-to-left letter: only
+    then does faces.typ ask :func:`text_direction` which way each face's texts run, so a deck
+    without one is not slowed."""
+    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in characters if char >= _FIRST_RTL)
 
 
 _FIRST_RTL = "\u0590"  # the first right-to-left letters (Hebrew); below them every letter runs left to right
