@@ -43,10 +43,10 @@ class LoadedFile:
     root: YamlValue | None = None
 
 
-def load_yaml_file(path: Path, log: ProblemLog) -> LoadedFile:
-    """Read one YAML file; problems go to ``log`` and leave ``root`` as None."""
+def load_yaml_file(path: Path, log: ProblemLog, data: bytes | None = None) -> LoadedFile:
+    """Read one YAML file (or ``data``, its bytes read already); problems go to ``log`` and leave ``root`` as None."""
     loaded = LoadedFile(path, display_path(path))
-    text = _read_text(path, loaded.display, log)
+    text = _read_text(path, loaded.display, log, data)
     if text is None:
         return loaded
     if _bad_characters(text, loaded.display, log):
@@ -82,16 +82,27 @@ def parse_yaml(text: str, display: str, log: ProblemLog) -> YamlValue | None:
     return root
 
 
-def _read_text(path: Path, display: str, log: ProblemLog) -> str | None:
-    """The file's text with a BOM removed and line ends made '\\n', or None after logging why not."""
+def read_bytes(path: Path) -> bytes | None:
+    """The bytes of a card file within :data:`MAX_FILE_BYTES`; None if it is larger or cannot be read,
+    which :func:`load_yaml_file` of the path reports."""
+    try:
+        return None if path.stat().st_size > MAX_FILE_BYTES else path.read_bytes()
+    except OSError:
+        return None
+
+
+def _read_text(path: Path, display: str, log: ProblemLog, data: bytes | None = None) -> str | None:
+    """The file's text (from ``data`` if given) with a BOM removed and line ends made '\\n', or None
+    after logging why not."""
     where = Position(display)
     try:
-        size = path.stat().st_size
+        size = path.stat().st_size if data is None else len(data)
         if size > MAX_FILE_BYTES:
             log.error(where, f"file is too large: {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit "
                              "for one card file; split it into several files")
             return None
-        data = path.read_bytes()
+        if data is None:
+            data = path.read_bytes()
     except OSError as exc:
         log.error(where, f"cannot read file: {os_error_text(exc)}")
         return None

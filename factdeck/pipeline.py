@@ -21,7 +21,7 @@ from .errors import (A_FOLDER, NOT_FOUND, FactdeckError, Position, Problem, Prob
                      display_path, file_problem, os_error_text)
 from .forked_reading import read_card_files
 from .lint import lint_cards
-from .load import load_yaml_file
+from .load import load_yaml_file, read_bytes
 from .media import MediaLibrary
 from .model import Card, Deck, Source
 from .output import OutputFolder
@@ -111,8 +111,8 @@ def read_card_file(path: Path, validator: Validator, log: ProblemLog, root: str,
 
     ``inputs`` are the bytes of deck.yaml and sources.yaml, which validating a card file reads too.
     """
-    data = _bytes_of(path) if cache.folder is not None else b""
-    if not data:
+    data = read_bytes(path) if cache.folder is not None else None
+    if not data:  # no cache, or a file the loader will say it cannot read
         return validator.card_file(load_yaml_file(path, log), root, sources)
     key = checked_key(display_path(path), data, *inputs)
     kept = load_checked(cache, key, sources)
@@ -120,10 +120,9 @@ def read_card_file(path: Path, validator: Validator, log: ProblemLog, root: str,
         log.problems.extend(kept[1])
         return kept[0]
     before = len(log.problems)
-    cards = validator.card_file(load_yaml_file(path, log), root, sources)
+    cards = validator.card_file(load_yaml_file(path, log, data), root, sources)  # the bytes of the key
     problems = log.problems[before:]
-    # Kept only when clean, and only if the file was not rewritten while it was read (--watch).
-    if not any(p.severity is Severity.ERROR for p in problems) and _bytes_of(path) == data:
+    if not any(p.severity is Severity.ERROR for p in problems):  # kept only when clean
         store_checked(cache, key, cards, problems)
     return cards
 

@@ -298,3 +298,27 @@ def test_a_changed_deck_language_prints_its_quotes_though_each_chunks_texts_were
     fresh = run_cli(deck, "--out", tmp_path / "fresh", "--only", "pdf", "--no-cache")
     assert warm.code == fresh.code == 0 and warm.err == fresh.err
     assert outputs(tmp_path / "warm") == outputs(tmp_path / "fresh") != outputs(tmp_path / "cold")
+
+
+def test_a_card_file_is_read_once_and_a_too_large_one_never_whole(case, monkeypatch, tmp_path):
+    """The checked cards are made from the very bytes their cache key was taken from."""
+    from factdeck.errors import FactdeckError
+    from factdeck.load import MAX_FILE_BYTES
+    from factdeck.pipeline import read_deck
+
+    cards = case("minimal")
+    reads: list[str] = []
+    real = Path.read_bytes
+
+    def read_bytes(path: Path) -> bytes:
+        reads.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    cache = Cache(tmp_path / "cache")
+    read_deck(cards, cache=cache)
+    assert reads.count("cards.yaml") == 1
+    (cards / "huge.yaml").write_bytes(b"cards: []\n" + b"#" * MAX_FILE_BYTES)
+    with pytest.raises(FactdeckError, match="file is too large"):
+        read_deck(cards, cache=cache)
+    assert "huge.yaml" not in reads
