@@ -144,7 +144,7 @@ class AnkiBuilder(Builder):
             fields = list(note_fields(card, citation(card.sources), markup,
                                       media_fields(media_template, card.media)).values())
             return (fields, digest([models[card.kind].model_id, fields, sorted(card.tags), card.deck]),
-                    note_guid(settings.guid_namespace, card.id))
+                    genanki.guid_for(settings.guid_namespace, card.id))
 
         # Pure Python a card: for a large deck, the last cards' on the second core when it is free.
         share = FORKED_SHARE if len(deck.cards) >= MIN_FORKED_NOTES else 0.0
@@ -321,22 +321,6 @@ def _write_collection(cursor: sqlite3.Cursor, decks: list[genanki.Deck], epoch: 
             execute(insert_note, note_row)
             for card_row in card_rows:
                 execute(insert_card, card_row)
-
-
-def note_guid(namespace: str, card_id: str) -> str:
-    """``genanki.guid_for(namespace, card_id)``: the first 8 bytes of a SHA-256 in Anki's base 91.
-
-    The same digits as genanki's, which builds the number byte by byte and
-    measures its table on every digit (a fifth of making a note).
-    """
-    from genanki.util import BASE91_TABLE
-
-    number = int.from_bytes(hashlib.sha256(f"{namespace}__{card_id}".encode()).digest()[:8], "big")
-    digits = []
-    while number:
-        number, digit = divmod(number, 91)
-        digits.append(BASE91_TABLE[digit])
-    return "".join(reversed(digits))
 
 
 def _zip_date(epoch: int) -> tuple[int, int, int, int, int, int]:
