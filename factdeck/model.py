@@ -340,6 +340,11 @@ class DeckSettings:
     fonts_folder: Path | None = None  # fonts/ beside the cards: the deck's own print fonts
 
     @property
+    def marked_up(self) -> bool:
+        """Whether card text is read as markup (``markup: markdown``) rather than as plain text."""
+        return self.markup == "markdown"
+
+    @property
     def slug(self) -> str:
         """A file-name-safe form of the deck name, for ``dist/<slug>.apkg``."""
         return slugify(self.name)

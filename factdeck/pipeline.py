@@ -99,7 +99,7 @@ def read_deck(cards_dir: Path, strict: bool = False, progress: Progress | None =
     if validator.type_ids is not None:  # over the deck, not per file: a file from the cache is checked too
         for card in cards:
             validator.type_ids.need(card.kind, card.where("kind"))
-    lint_cards(cards, log, markup=settings is not None and settings.markup == "markdown")
+    lint_cards(cards, log, markup=settings is not None and settings.marked_up)
     log.raise_if_errors(strict)
     assert settings is not None  # an invalid settings file has logged an error above
     return Deck(settings=settings, sources=sources, cards=tuple(cards)), log

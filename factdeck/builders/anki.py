@@ -133,7 +133,7 @@ class AnkiBuilder(Builder):
         def citation(sources: tuple[Source, ...]) -> str:
             return template.render(sources=sources).strip()
 
-        markup = settings.markup == "markdown"
+        markup = settings.marked_up
         media_template = self.env.get_template(MEDIA_TEMPLATE)
         progress = self.options.progress
         progress.stage("apkg: making notes", len(deck.cards))

@@ -71,7 +71,7 @@ class CsvBuilder(TextBuilder):
     def write(self, deck: Deck, target: Path) -> str:
         namespace = deck.settings.guid_namespace
         # Anki reads these header lines (2.1.55 and later); column numbers count from 1.
-        html = HtmlRows(self.env, deck.settings.markup == "markdown") if needs_html(deck) else None
+        html = HtmlRows(self.env, deck.settings.marked_up) if needs_html(deck) else None
         headers = {"separator": "comma", "html": "false" if html is None else "true", "notetype": "Basic",
                    "columns": ",".join(CSV_COLUMNS),
                    "tags column": CSV_COLUMNS.index("Tags") + 1,

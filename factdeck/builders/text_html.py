@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 def needs_html(deck: Deck) -> bool:
     """Whether the CSV must be HTML: the deck has markup on, or a card with media."""
-    return deck.settings.markup == "markdown" or any(card.media.files() for card in deck.cards)
+    return deck.settings.marked_up or any(card.media.files() for card in deck.cards)
 
 
 class HtmlRows:

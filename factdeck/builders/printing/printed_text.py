@@ -36,7 +36,7 @@ class PrintedTexts:
     @classmethod
     def of(cls, deck: Deck) -> PrintedTexts:
         """The deck's texts as its ``markup`` setting says to read them, typeset in its language."""
-        return cls(deck.settings.markup == "markdown", deck.settings.language)
+        return cls(deck.settings.marked_up, deck.settings.language)
 
     def typographic(self, card: Card, text: str) -> str:
         """``text`` with the quotes, apostrophes and dashes of the card's language."""
