@@ -86,11 +86,6 @@ def _search_text(text: str) -> str:
     return "".join(f"\\{c}" if c in '\\"*_' else c for c in text)
 
 
-def faults_none(front: str) -> TemplateFault:
-    """The fault of a front that shows no field at all: Anki would make no card from it."""
-    return TemplateFault("<% block front", "the front shows no field: Anki would make no card from it")
-
-
 def stable_id(*parts: object) -> int:
     """A 31-bit id from stable text, for decks that have no id of their own in config."""
     digest = hashlib.sha256(":".join(map(str, parts)).encode()).digest()
@@ -237,7 +232,7 @@ class AnkiBuilder(Builder):
         found = faults(front, fields, front=True) + faults(back, fields, front=False)
         # A front must show a text field: the media fields are empty on most notes.
         if not found and required_fields(front, [f for f in fields if f not in MEDIA_FIELDS]) is None:
-            found = [faults_none(front)]
+            found = [TemplateFault("<% block front", "the front shows no field: Anki would make no card from it")]
         sources = [Path(f) for f in (filename, self.env.get_template("anki/layout.html").filename) if f]
         problems = []
         for fault in found:
