@@ -23,6 +23,8 @@ MAX_SAVED_TEXT_BYTES = 8 * 1024 * 1024
 TRUSTED_FOLDERS = "FACTDECK_TRUSTED_TEXTS"
 
 
+# What refusal() says of a text outside the repository and every trusted folder: validate.py then
+# gathers all such texts into one note, with the folder and the fix.
 OUTSIDE = "it is outside the deck repository"
 
 
@@ -50,8 +52,7 @@ def refusal(path: Path, repository: Path) -> str | None:
     except OSError as exc:
         return f"cannot read it: {os_error_text(exc)}"
     if not any(resolved.is_relative_to(folder) for folder in trusted_folders(repository)):
-        return (f"{OUTSIDE} ({repository}); copy it into the repository, or name "
-                f"its folder in {TRUSTED_FOLDERS}")
+        return OUTSIDE
     if not stat.S_ISREG(status.st_mode):
         return "it is not a file"
     if status.st_size > MAX_SAVED_TEXT_BYTES:

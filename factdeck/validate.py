@@ -203,7 +203,7 @@ class Validator(FieldReader):
             del values["title"]
             path = loaded.path.parent / text_file if text_file else None
             why = saved_texts.refusal(path, saved_texts.deck_repository(loaded.path.parent)) if path else None
-            if why is not None and why.startswith(saved_texts.OUTSIDE):
+            if why == saved_texts.OUTSIDE:
                 # Kept beside the repository, like a page that may not be redistributed: not read
                 # (that is what protects the builder), and said once with the missing ones below.
                 outside.append((key, node.get("text_file").position, text_file))  # type: ignore[union-attr]
